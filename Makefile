@@ -1,0 +1,72 @@
+# ASSKomm portal: everyday commands. `make run` and `make test` are all the set-up there is.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: help install run serve test lint format typecheck messages worker beat lock check-deploy clean
+
+help:
+	@echo "make run        install, migrate, load demo data, serve on http://$(HOST):$(PORT)/"
+	@echo "make test       run the test suite (SQLite; PostgreSQL/Redis with DATABASE_URL/REDIS_URL)"
+	@echo "make lint       ruff check + ruff format --check + mypy"
+	@echo "make format     ruff format + ruff check --fix"
+	@echo "make messages   update and compile the German message catalogue (needs gettext)"
+	@echo "make worker     run a Celery worker (needs REDIS_URL)"
+	@echo "make beat       run Celery beat (needs REDIS_URL)"
+	@echo "make lock       re-pin constraints.txt to the versions installed now"
+
+$(STAMP): pyproject.toml constraints.txt
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo
+	@echo ""
+	@echo "Portal:     http://$(HOST):$(PORT)/"
+	@echo "Verwaltung: http://$(HOST):$(PORT)/admin/  (Anmeldung mit einem der Demo-Zugänge oben)"
+	@echo ""
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+serve: install
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: install
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+messages: install
+	$(BIN)/python manage.py makemessages -l de --no-location --ignore='.venv/*' --ignore='tests/*' --ignore='bench/*'
+	$(BIN)/python manage.py compilemessages -l de --ignore='.venv'
+
+worker: install
+	$(BIN)/celery -A asskomm worker --loglevel INFO
+
+beat: install
+	$(BIN)/celery -A asskomm beat --loglevel INFO
+
+lock: install
+	{ sed -n '1,3p' constraints.txt; $(BIN)/pip freeze --exclude-editable; } > constraints.txt.new
+	mv constraints.txt.new constraints.txt
+
+check-deploy: install
+	DJANGO_SETTINGS_MODULE=asskomm.settings.prod DJANGO_SECRET_KEY=ci-only-$$(date +%s)-not-a-real-secret-value-0123456789 \
+	DJANGO_ALLOWED_HOSTS=portal.example $(BIN)/python manage.py check --deploy --fail-level WARNING
+
+clean:
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm media staticfiles .pytest_cache .ruff_cache .mypy_cache

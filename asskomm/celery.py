@@ -1,0 +1,15 @@
+"""Celery application of the portal.
+
+Configured from Django settings (``CELERY_*``). Without a broker the settings make every task run
+in-process (``task_always_eager``), so the embedded default needs no Redis.
+"""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "asskomm.settings.dev")
+
+app = Celery("asskomm")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()

@@ -1,0 +1,23 @@
+"""Middleware of the project."""
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+
+from .views import healthz
+
+
+class HealthCheckMiddleware:
+    """Answer ``/healthz`` before host validation and HTTPS redirects.
+
+    The orchestrator probes the container by its internal address, which is rightly not among
+    ``ALLOWED_HOSTS``; the answer reveals nothing but whether the database and Redis respond.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path == "/healthz" and request.method in ("GET", "HEAD"):
+            return healthz(request)
+        return self.get_response(request)

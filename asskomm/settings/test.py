@@ -1,0 +1,18 @@
+"""Test settings: the embedded default unless DATABASE_URL / REDIS_URL point to real services."""
+
+import tempfile
+
+from .base import *  # noqa: F403
+
+DEBUG = False
+ASSKOMM_ALLOW_DEMO_DATA = True
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+MEDIA_ROOT = tempfile.mkdtemp(prefix="asskomm-test-media-")
+STORAGES["staticfiles"] = {  # noqa: F405
+    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+}
+# Tests that need a broker start their own worker; everything else runs tasks in-process.
+CELERY_TASK_ALWAYS_EAGER = True
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+LOGGING = {**LOGGING, "root": {"handlers": ["console"], "level": "WARNING"}}  # noqa: F405
