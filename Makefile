@@ -51,7 +51,7 @@ format: install
 	$(BIN)/ruff check --fix .
 
 messages: install
-	$(BIN)/python manage.py makemessages -l de --no-location --ignore='.venv/*' --ignore='tests/*' --ignore='bench/*'
+	$(BIN)/python manage.py makemessages -l de --no-location --no-obsolete --ignore='.venv/*' --ignore='tests/*' --ignore='bench/*'
 	$(BIN)/python manage.py compilemessages -l de --ignore='.venv'
 
 worker: install

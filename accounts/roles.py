@@ -1,7 +1,8 @@
 """The portal's roles, kept as Django groups.
 
-The groups themselves are created by a data migration; which permissions each role holds is
-declared here and applied after every ``migrate``, so permissions of apps added later are covered.
+The groups are created by a data migration; which permissions each role holds is declared here and
+applied after every ``migrate`` (which also recreates a missing group), so that permissions of apps
+added later are covered.
 """
 
 from typing import Any
@@ -45,11 +46,9 @@ def role_permissions(role: str) -> Q | None:
 
 
 def sync_role_permissions(**kwargs: Any) -> None:
-    """Give every role group exactly the permissions declared above (idempotent)."""
+    """Make sure every role group exists and holds exactly the permissions declared above."""
     for name in Role.ALL:
-        group = Group.objects.filter(name=name).first()
-        if group is None:
-            continue
+        group, _created = Group.objects.get_or_create(name=name)
         wanted = role_permissions(name)
         permissions = Permission.objects.filter(wanted) if wanted is not None else []
         group.permissions.set(permissions)

@@ -25,6 +25,8 @@ class AsskommAdminSite(admin.AdminSite):
     site_header = _("ASSKomm portal · administration")
     site_title = _("ASSKomm portal")
     index_title = _("Register and programme")
+    # Lists of the register are wide (name, Kreis, Polizeidirektion, figures): give them the room.
+    enable_nav_sidebar = False
 
     def get_app_list(self, request: HttpRequest, app_label: str | None = None) -> list[Any]:
         app_list = super().get_app_list(request, app_label)

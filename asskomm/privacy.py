@@ -11,7 +11,7 @@ from django.db import models
 
 # Field names that always point to data about a natural person, wherever they appear.
 PERSONAL_FIELD_NAMES = frozenset(
-    {"first_name", "last_name", "person_name", "email", "phone", "mobile", "title"}
+    {"first_name", "last_name", "person_name", "email", "phone", "mobile"}
 )
 
 

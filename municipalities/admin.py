@@ -5,6 +5,7 @@ from typing import Any
 from django.contrib import admin
 from django.db.models import Count, QuerySet, Sum
 from django.http import HttpRequest
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -96,19 +97,16 @@ class MunicipalityAdmin(RegisterRecordAdmin):
     menu_order = 10
     list_display = (
         "ags",
-        "name",
-        "sorbian_name",
-        "kind",
+        "register_name",
         "district",
         "police_directorate",
         "population",
-        "is_model_municipality",
+        "model_municipality",
         "council",
         "consultations",
         "last_consultation",
-        "dissolved_on",
     )
-    list_display_links = ("ags", "name")
+    list_display_links = ("ags", "register_name")
     list_filter = (
         "district",
         "district__police_directorate",
@@ -120,6 +118,7 @@ class MunicipalityAdmin(RegisterRecordAdmin):
     search_fields = ("=ags", "^ags", "name", "official_name", "sorbian_name")
     list_select_related = ("district__police_directorate", "association")
     list_per_page = 100
+    list_max_show_all = 500
     show_full_result_count = False
     ordering = ("name", "ags")
     autocomplete_fields = ("successor", "association")
@@ -144,13 +143,27 @@ class MunicipalityAdmin(RegisterRecordAdmin):
         # The key identifies the municipality everywhere; it is set once.
         return (*self.readonly_fields, "ags") if obj else self.readonly_fields
 
-    @admin.display(
-        description=_("police directorate"), ordering="district__police_directorate__name"
-    )
-    def police_directorate(self, municipality: Municipality) -> Any:
-        return municipality.district.police_directorate
+    @admin.display(description=_("name"), ordering="name")
+    def register_name(self, municipality: Municipality) -> str:
+        """German and Sorbian name; a dissolved municipality says so."""
+        if municipality.dissolved_on:
+            return _("%(name)s (dissolved %(date)s)") % {
+                "name": municipality.display_name,
+                "date": date_format(municipality.dissolved_on, "SHORT_DATE_FORMAT"),
+            }
+        return municipality.display_name
 
-    @admin.display(description=_("council"), boolean=True, ordering="has_council")
+    # Short headings keep the list within a laptop screen; the filters spell them out.
+    @admin.display(description=_("PD"), ordering="district__police_directorate__name")
+    def police_directorate(self, municipality: Municipality) -> str:
+        directorate = municipality.district.police_directorate
+        return directorate.seat if directorate else "–"
+
+    @admin.display(description=_("model"), boolean=True, ordering="is_model_municipality")
+    def model_municipality(self, municipality: Municipality) -> bool:
+        return municipality.is_model_municipality
+
+    @admin.display(description=_("KPR"), boolean=True, ordering="has_council")
     def council(self, municipality: Municipality) -> bool:
         return municipality.has_council  # type: ignore[attr-defined]
 
@@ -396,6 +409,10 @@ class TopicAdmin(admin.ModelAdmin):
     list_display = ("name", "position", "is_active")
     list_editable = ("position", "is_active")
     search_fields = ("name",)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Consultations and working groups refer to topics: deactivate one instead.
+        return False
 
 
 @admin.register(RegisterImport)

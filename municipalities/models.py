@@ -366,6 +366,7 @@ class Consultation(TimeStampedModel):
     staff_member = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
+        limit_choices_to={"is_staff": True},
         related_name="consultations_given",
         verbose_name=_("LPR staff member"),
         null=True,

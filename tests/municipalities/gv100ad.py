@@ -1,7 +1,6 @@
 """Helpers to write GV100AD records for tests (fixed width, 220 characters)."""
 
 
-
 def record(
     record_type: str,
     territorial: str,

@@ -1,0 +1,107 @@
+"""The development demo: complete, repeatable, and impossible outside development."""
+
+from io import StringIO
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import CommandError, call_command
+
+from accounts.models import User
+from accounts.roles import Role
+from demo.seed import DEMO_PASSWORD
+from municipalities.models import Consultation, Municipality, PreventionCouncil, RegisterImport
+
+pytestmark = pytest.mark.django_db
+
+
+def seed() -> str:
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    return out.getvalue()
+
+
+def test_demo_loads_the_official_register_users_and_history(gv100ad_path) -> None:
+    output = seed()
+
+    assert Municipality.objects.count() == 418
+    assert set(
+        Municipality.objects.filter(is_model_municipality=True).values_list("name", flat=True)
+    ) == {
+        "Chemnitz",
+        "Freital",
+        "Görlitz",
+        "Leipzig",
+        "Pirna",
+        "Plauen",
+        "Wurzen",
+        "Zwickau",
+    }
+    for role in Role.ALL:
+        users = User.objects.filter(groups__name=role)
+        assert users.exists(), role
+        for user in users:
+            assert authenticate(username=user.email, password=DEMO_PASSWORD) == user, role
+            assert user.email in output
+    assert DEMO_PASSWORD in output
+    # The history follows the published figures: 64 municipalities advised one year after the
+    # launch on 6 February 2019, 102 after two years.
+    advised = Consultation.objects.values("municipality").distinct()
+    assert advised.filter(date__lte="2020-02-06").count() == 64
+    assert advised.filter(date__lte="2021-02-06").count() == 102
+    assert (
+        Consultation.objects.filter(municipality__ags="14626530")
+        .order_by("date")
+        .first()
+        .date.isoformat()
+        == "2021-01-18"
+    )
+    assert PreventionCouncil.objects.count() >= 27
+    assert Consultation.objects.filter(date__lt="2019-02-06").count() == 0
+
+
+def test_demo_twice_adds_nothing(gv100ad_path) -> None:
+    seed()
+    counts = (
+        Municipality.objects.count(),
+        Consultation.objects.count(),
+        PreventionCouncil.objects.count(),
+        User.objects.count(),
+        RegisterImport.objects.count(),
+    )
+
+    seed()
+
+    assert (
+        Municipality.objects.count(),
+        Consultation.objects.count(),
+        PreventionCouncil.objects.count(),
+        User.objects.count(),
+        RegisterImport.objects.count(),
+    ) == counts
+
+
+def test_without_the_official_file_a_builtin_set_is_used(settings, tmp_path) -> None:
+    settings.ASSKOMM_SHARED_DATA_DIR = tmp_path
+    settings.ASSKOMM_GV100AD = ""
+
+    output = seed()
+
+    assert "eingebaute Auswahl" in output
+    assert (
+        Municipality.objects.filter(
+            ags__in=["14628060", "14625280", "14627060", "14627140"]
+        ).count()
+        == 4
+    )
+    assert Municipality.objects.get(ags="14625280").sorbian_name == "Rakecy"
+    assert Municipality.objects.filter(is_model_municipality=True).count() == 8
+    assert Consultation.objects.exists()
+
+
+def test_demo_data_is_refused_where_not_allowed(settings) -> None:
+    settings.ASSKOMM_ALLOW_DEMO_DATA = False
+
+    with pytest.raises(CommandError, match="development"):
+        seed()
+
+    assert not User.objects.exists()

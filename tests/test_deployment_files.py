@@ -1,0 +1,47 @@
+"""The files that describe the production stack are valid."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_compose_file_satisfies_the_compose_specification() -> None:
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "check_jsonschema",
+            "--builtin-schema",
+            "vendor.compose-spec",
+            str(ROOT / "docker-compose.yml"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_compose_stack_has_web_worker_beat_postgres_and_redis() -> None:
+    import yaml
+
+    services = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
+
+    assert {"web", "worker", "beat", "postgres", "redis"} <= services.keys()
+    assert "gunicorn" in services["web"]["command"]
+    assert services["worker"]["command"][:4] == ["celery", "-A", "asskomm", "worker"]
+    for name in ("web", "postgres", "redis"):
+        assert "healthcheck" in services[name], name
+
+
+def test_image_runs_as_a_non_root_user() -> None:
+    dockerfile = (ROOT / "Dockerfile").read_text()
+
+    assert "libharfbuzz-subset0" in dockerfile
+    assert "collectstatic" in dockerfile
+    assert (
+        dockerfile.strip().splitlines()[-3].startswith("USER ") or "\nUSER asskomm\n" in dockerfile
+    )
