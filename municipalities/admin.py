@@ -2,7 +2,9 @@
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
+from django.db import models
 from django.db.models import Count, QuerySet, Sum
 from django.http import HttpRequest
 from django.utils.formats import date_format
@@ -74,6 +76,9 @@ class ContactInline(admin.TabularInline):
 class ConsultationInline(admin.TabularInline):
     model = Consultation
     fields = ("date", "kind", "staff_member", "notes")
+    formfield_overrides = {
+        models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 60})}
+    }
     extra = 0
     show_change_link = True
     ordering = ("-date",)
