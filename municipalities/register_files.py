@@ -417,11 +417,7 @@ def _parse_gv100ad(lines: list[str], *, land: str | None, only_land: str | None)
         name, sorbian = split_official_name(official_name)
         area_ha = _number(text[128:139], _("area"), number)
         population = _number(text[139:150], _("population"), number)
-        postcode = text[165:170].strip()
-        if postcode and (len(postcode) != 5 or not postcode.isdigit()):
-            raise RegisterFileError(
-                number, _("Invalid postcode “%(value)s”.") % {"value": postcode}
-            )
+        postcode = _postcode(text[165:170], number)
         association_key = district_key + association_code
         edition.municipalities[ags] = MunicipalityRecord(
             ags=ags,
@@ -540,11 +536,7 @@ def _parse_csv(lines: list[str], *, land: str | None, only_land: str | None) -> 
             if not official_name:
                 raise RegisterFileError(number, _("The municipality has no name."))
             name, sorbian = split_official_name(official_name)
-            postcode = row["postcode"]
-            if postcode and (len(postcode) != 5 or not postcode.isdigit()):
-                raise RegisterFileError(
-                    number, _("Invalid postcode “%(value)s”.") % {"value": postcode}
-                )
+            postcode = _postcode(row["postcode"], number)
             edition.municipalities[ags] = MunicipalityRecord(
                 ags=ags,
                 ars=ars,
@@ -585,19 +577,21 @@ def _decimal(text: str, what: str, line: int) -> Decimal | None:
         return None
     try:
         value = Decimal(text)
-        if value.is_finite() and value < 10_000_000:
-            value = value.quantize(Decimal("0.01"))
     except InvalidOperation:
-        raise RegisterFileError(
-            line,
-            _("Invalid %(what)s “%(value)s”: a number expected.") % {"what": what, "value": text},
-        ) from None
+        value = Decimal("NaN")
     if not value.is_finite() or value < 0 or value >= 10_000_000:
         raise RegisterFileError(
             line,
             _("Invalid %(what)s “%(value)s”: a number expected.") % {"what": what, "value": text},
         )
-    return value
+    return value.quantize(Decimal("0.01"))
+
+
+def _postcode(text: str, line: int) -> str:
+    postcode = text.strip()
+    if postcode and (len(postcode) != 5 or not postcode.isdigit()):
+        raise RegisterFileError(line, _("Invalid postcode “%(value)s”.") % {"value": postcode})
+    return postcode
 
 
 def _choice(value: str, choices: dict[str, str], what: str, line: int) -> str:

@@ -1,8 +1,10 @@
 """Writes to the register. Every function validates, then saves, inside one transaction."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from functools import partial
+from typing import Any, TypeVar
 
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
@@ -43,21 +45,46 @@ class ImportSummary:
     register_import: RegisterImport | None = None
 
 
-def _apply(instance: models.Model, values: dict[str, Any]) -> bool:
-    """Set the values that differ; True if anything changed."""
-    changed = False
-    for name, value in values.items():
-        if getattr(instance, name) != value:
-            setattr(instance, name, value)
-            changed = True
-    return changed
+RowT = TypeVar("RowT", bound=models.Model)
 
 
-def _save_with_history(instance: models.Model, *, user: Any, reason: str) -> None:
-    instance._change_reason = reason  # type: ignore[attr-defined]
-    if user is not None:
-        instance._history_user = user  # type: ignore[attr-defined]
-    instance.save()
+class _RegisterWriter:
+    """Creates and updates rows of one import, each save with its history entry."""
+
+    def __init__(self, *, user: Any, reason: str) -> None:
+        self.user = user
+        self.reason = reason
+
+    def save(self, instance: models.Model) -> None:
+        instance._change_reason = self.reason  # type: ignore[attr-defined]
+        if self.user is not None:
+            instance._history_user = self.user  # type: ignore[attr-defined]
+        instance.save()
+
+    def upsert(
+        self,
+        instance: RowT | None,
+        build: Callable[..., RowT],
+        values: dict[str, Any],
+        counts: ImportCounts,
+    ) -> tuple[RowT, bool]:
+        """Create (with ``build(**values)``) or update; count it; True if it was created."""
+        if instance is None:
+            instance = build(**values)
+            self.save(instance)
+            counts.created += 1
+            return instance, True
+        changed = False
+        for name, value in values.items():
+            if getattr(instance, name) != value:
+                setattr(instance, name, value)
+                changed = True
+        if changed:
+            self.save(instance)
+            counts.updated += 1
+        else:
+            counts.unchanged += 1
+        return instance, False
 
 
 @transaction.atomic
@@ -77,7 +104,6 @@ def register_import(
     the edition are marked dissolved (never deleted: agreements and grants point to them), with a
     successor when one is given or when exactly one municipality appeared in the same Kreis.
     """
-    successors = successors or {}
     latest = (
         RegisterImport.objects.exclude(format=RegisterImport.Format.BUILTIN)
         .order_by("-territorial_date")
@@ -94,186 +120,22 @@ def register_import(
                 "latest": latest.territorial_date.strftime("%d.%m.%Y"),
             }
         )
-    reason = _("Import of the municipality register, territorial status %(date)s") % {
-        "date": edition.territorial_date.strftime("%d.%m.%Y")
-    }
+    writer = _RegisterWriter(
+        user=user,
+        reason=_("Import of the municipality register, territorial status %(date)s")
+        % {"date": edition.territorial_date.strftime("%d.%m.%Y")},
+    )
     summary = ImportSummary()
     dissolution_date = dissolved_on or edition.territorial_date
-
-    directorate_by_district = {
-        key: directorate
-        for directorate in PoliceDirectorate.objects.all()
-        for key in directorate.district_keys
-    }
-
-    districts = {d.key: d for d in District.objects.filter(key__in=edition.districts)}
-    for district_record in edition.districts.values():
-        district = districts.get(district_record.key)
-        if district is None:
-            district = District(
-                key=district_record.key,
-                name=district_record.name,
-                official_name=district_record.official_name,
-                kind=district_record.kind,
-                seat=district_record.seat,
-                police_directorate=directorate_by_district.get(district_record.key),
-            )
-            _save_with_history(district, user=user, reason=reason)
-            districts[district_record.key] = district
-            summary.districts.created += 1
-            if district.police_directorate is None and district_record.key.startswith("14"):
-                summary.warnings.append(
-                    _("District %(key)s %(name)s has no police directorate.")
-                    % {"key": district_record.key, "name": district_record.name}
-                )
-            continue
-        values: dict[str, Any] = {
-            "official_name": district_record.official_name,
-            "kind": district_record.kind,
-            "seat": district_record.seat,
-            "dissolved_on": None,
-        }
-        # The display name may have been edited by staff; it follows only a changed official name.
-        if district.official_name != district_record.official_name:
-            values["name"] = district_record.name
-        if (
-            district.police_directorate_id is None
-            and district_record.key in directorate_by_district
-        ):
-            values["police_directorate"] = directorate_by_district[district_record.key]
-        if _apply(district, values):
-            _save_with_history(district, user=user, reason=reason)
-            summary.districts.updated += 1
-        else:
-            summary.districts.unchanged += 1
-
-    associations = {
-        a.key: a
-        for a in AdministrativeAssociation.objects.filter(district__key__in=edition.districts)
-    }
-    for association_record in edition.associations.values():
-        association = associations.get(association_record.key)
-        values = {
-            "name": association_record.name,
-            "kind": association_record.kind,
-            "seat": association_record.seat,
-            "district": districts[association_record.district_key],
-            "dissolved_on": None,
-        }
-        if association is None:
-            association = AdministrativeAssociation(key=association_record.key, **values)
-            _save_with_history(association, user=user, reason=reason)
-            associations[association_record.key] = association
-            summary.associations.created += 1
-        elif _apply(association, values):
-            _save_with_history(association, user=user, reason=reason)
-            summary.associations.updated += 1
-        else:
-            summary.associations.unchanged += 1
-    for key, association in associations.items():
-        if (
-            edition.is_complete
-            and key not in edition.associations
-            and association.dissolved_on is None
-        ):
-            association.dissolved_on = dissolution_date
-            _save_with_history(association, user=user, reason=reason)
-            summary.associations.dissolved += 1
-
-    existing = {
-        m.ags: m
-        for m in Municipality.objects.filter(district__key__in=edition.districts).select_related(
-            "district", "association"
+    districts = _import_districts(edition, writer, summary)
+    associations = _import_associations(edition, writer, summary, districts, dissolution_date)
+    municipalities, created = _import_municipalities(
+        edition, writer, summary, districts, associations
+    )
+    if edition.is_complete:
+        _dissolve_missing(
+            edition, writer, summary, municipalities, created, dissolution_date, successors or {}
         )
-    }
-    created_now: set[str] = set()
-    for municipality_record in edition.municipalities.values():
-        municipality = existing.get(municipality_record.ags)
-        values = {
-            "ars": municipality_record.ars,
-            "name": municipality_record.name,
-            "official_name": municipality_record.official_name,
-            "sorbian_name": municipality_record.sorbian_name,
-            "kind": municipality_record.kind,
-            "district": districts[municipality_record.district_key],
-            "association": associations.get(municipality_record.association_key)
-            if municipality_record.association_key
-            else None,
-            "population": municipality_record.population,
-            "population_date": edition.population_date
-            if municipality_record.population is not None
-            else None,
-            "area_km2": municipality_record.area_km2,
-            "postcode": municipality_record.postcode,
-            "has_several_postcodes": municipality_record.has_several_postcodes,
-        }
-        if municipality is None:
-            municipality = Municipality(ags=municipality_record.ags, **values)
-            _save_with_history(municipality, user=user, reason=reason)
-            existing[municipality_record.ags] = municipality
-            created_now.add(municipality_record.ags)
-            summary.municipalities.created += 1
-            continue
-        if municipality_record.name_possibly_truncated and municipality.official_name.startswith(
-            municipality_record.official_name
-        ):
-            # A cut-off name in the file never replaces the full name we already hold.
-            for name in ("official_name", "name", "sorbian_name"):
-                values.pop(name)
-        if municipality_record.kind == Municipality.Kind.TOWN and (
-            municipality.kind == Municipality.Kind.MAJOR_DISTRICT_TOWN
-        ):
-            # Destatis codes a Große Kreisstadt as a plain Stadt; keep the more precise status.
-            values.pop("kind")
-        if municipality.dissolved_on is not None:
-            values["dissolved_on"] = None
-            values["successor"] = None
-        if _apply(municipality, values):
-            _save_with_history(municipality, user=user, reason=reason)
-            summary.municipalities.updated += 1
-        else:
-            summary.municipalities.unchanged += 1
-
-    for municipality_record in edition.municipalities.values():
-        if (
-            municipality_record.name_possibly_truncated
-            and existing[municipality_record.ags].official_name == municipality_record.official_name
-        ):
-            summary.warnings.append(
-                _("The name of %(ags)s may be cut off in the file: “%(name)s”. Please check it.")
-                % {"ags": municipality_record.ags, "name": municipality_record.official_name}
-            )
-
-    created_by_district: dict[str, list[Municipality]] = {}
-    for ags in created_now:
-        municipality = existing[ags]
-        created_by_district.setdefault(municipality.district.key, []).append(municipality)
-
-    for ags, municipality in sorted(existing.items()):
-        if (
-            not edition.is_complete
-            or ags in edition.municipalities
-            or municipality.dissolved_on is not None
-        ):
-            continue
-        successor = None
-        if ags in successors:
-            successor = Municipality.objects.filter(ags=successors[ags]).first()
-            if successor is None:
-                raise ValidationError(
-                    _("Successor %(ags)s given for %(old)s is not in the register.")
-                    % {"ags": successors[ags], "old": ags}
-                )
-        else:
-            candidates = created_by_district.get(municipality.district.key, [])
-            if len(candidates) == 1:
-                successor = candidates[0]
-        municipality.dissolved_on = dissolution_date
-        municipality.successor = successor
-        _save_with_history(municipality, user=user, reason=reason)
-        summary.municipalities.dissolved += 1
-        summary.dissolved.append((municipality, successor))
-
     summary.register_import = RegisterImport.objects.create(
         territorial_date=edition.territorial_date,
         population_date=edition.population_date,
@@ -287,6 +149,170 @@ def register_import(
         dissolved=summary.municipalities.dissolved,
     )
     return summary
+
+
+def _import_districts(
+    edition: RegisterEdition, writer: _RegisterWriter, summary: ImportSummary
+) -> dict[str, District]:
+    directorate_by_district = {
+        key: directorate
+        for directorate in PoliceDirectorate.objects.all()
+        for key in directorate.district_keys
+    }
+    districts = {d.key: d for d in District.objects.filter(key__in=edition.districts)}
+    for record in edition.districts.values():
+        district = districts.get(record.key)
+        values: dict[str, Any] = {
+            "official_name": record.official_name,
+            "kind": record.kind,
+            "seat": record.seat,
+            "dissolved_on": None,
+        }
+        # The display name may have been edited by staff; it follows only a changed official
+        # name. The police directorate (§ 1 Abs. 2 SächsPolOrgVO) is set once, then left to staff.
+        if district is None or district.official_name != record.official_name:
+            values["name"] = record.name
+        if (district is None or district.police_directorate_id is None) and (
+            record.key in directorate_by_district
+        ):
+            values["police_directorate"] = directorate_by_district[record.key]
+        district, created = writer.upsert(
+            district, partial(District, key=record.key), values, summary.districts
+        )
+        districts[record.key] = district
+        if created and district.police_directorate_id is None and record.key.startswith("14"):
+            summary.warnings.append(
+                _("District %(key)s %(name)s has no police directorate.")
+                % {"key": record.key, "name": record.name}
+            )
+    return districts
+
+
+def _import_associations(
+    edition: RegisterEdition,
+    writer: _RegisterWriter,
+    summary: ImportSummary,
+    districts: dict[str, District],
+    dissolution_date: date,
+) -> dict[str, AdministrativeAssociation]:
+    associations = {
+        a.key: a
+        for a in AdministrativeAssociation.objects.filter(district__key__in=edition.districts)
+    }
+    for record in edition.associations.values():
+        associations[record.key], _created = writer.upsert(
+            associations.get(record.key),
+            partial(AdministrativeAssociation, key=record.key),
+            {
+                "name": record.name,
+                "kind": record.kind,
+                "seat": record.seat,
+                "district": districts[record.district_key],
+                "dissolved_on": None,
+            },
+            summary.associations,
+        )
+    if edition.is_complete:
+        for key, association in associations.items():
+            if key not in edition.associations and association.dissolved_on is None:
+                association.dissolved_on = dissolution_date
+                writer.save(association)
+                summary.associations.dissolved += 1
+    return associations
+
+
+def _import_municipalities(
+    edition: RegisterEdition,
+    writer: _RegisterWriter,
+    summary: ImportSummary,
+    districts: dict[str, District],
+    associations: dict[str, AdministrativeAssociation],
+) -> tuple[dict[str, Municipality], set[str]]:
+    existing = {
+        m.ags: m
+        for m in Municipality.objects.filter(district__key__in=edition.districts).select_related(
+            "district", "association"
+        )
+    }
+    created: set[str] = set()
+    for record in edition.municipalities.values():
+        municipality = existing.get(record.ags)
+        values: dict[str, Any] = {
+            "ars": record.ars,
+            "name": record.name,
+            "official_name": record.official_name,
+            "sorbian_name": record.sorbian_name,
+            "kind": record.kind,
+            "district": districts[record.district_key],
+            "association": associations.get(record.association_key or ""),
+            "population": record.population,
+            "population_date": edition.population_date if record.population is not None else None,
+            "area_km2": record.area_km2,
+            "postcode": record.postcode,
+            "has_several_postcodes": record.has_several_postcodes,
+        }
+        if municipality is not None:
+            if record.name_possibly_truncated and municipality.official_name.startswith(
+                record.official_name
+            ):
+                # A cut-off name in the file never replaces the full name we already hold.
+                for name in ("official_name", "name", "sorbian_name"):
+                    values.pop(name)
+            if (
+                record.kind == Municipality.Kind.TOWN
+                and municipality.kind == Municipality.Kind.MAJOR_DISTRICT_TOWN
+            ):
+                # Destatis codes a Große Kreisstadt as a plain Stadt; keep the precise status.
+                values.pop("kind")
+            if municipality.dissolved_on is not None:
+                values.update(dissolved_on=None, successor=None)
+        municipality, was_created = writer.upsert(
+            municipality, partial(Municipality, ags=record.ags), values, summary.municipalities
+        )
+        existing[record.ags] = municipality
+        if was_created:
+            created.add(record.ags)
+        if record.name_possibly_truncated and municipality.official_name == record.official_name:
+            summary.warnings.append(
+                _("The name of %(ags)s may be cut off in the file: “%(name)s”. Please check it.")
+                % {"ags": record.ags, "name": record.official_name}
+            )
+    return existing, created
+
+
+def _dissolve_missing(
+    edition: RegisterEdition,
+    writer: _RegisterWriter,
+    summary: ImportSummary,
+    municipalities: dict[str, Municipality],
+    created: set[str],
+    dissolution_date: date,
+    successors: dict[str, str],
+) -> None:
+    """Mark municipalities missing from a complete edition as dissolved, with their successor."""
+    created_by_district: dict[str, list[Municipality]] = {}
+    for ags in created:
+        created_by_district.setdefault(ags[:5], []).append(municipalities[ags])
+    for ags, municipality in sorted(municipalities.items()):
+        if ags in edition.municipalities or municipality.dissolved_on is not None:
+            continue
+        if ags in successors:
+            successor = Municipality.objects.filter(ags=successors[ags]).first()
+            if successor is None:
+                raise ValidationError(
+                    _("Successor %(ags)s given for %(old)s is not in the register.")
+                    % {"ags": successors[ags], "old": ags}
+                )
+        else:
+            # A merger creates one new municipality in the Kreis (Ostrau + Zschaitz-Ottewig →
+            # Jahnatal); with none or several new ones, the successor is left to staff.
+            candidates = created_by_district.get(ags[:5], [])
+            successor = candidates[0] if len(candidates) == 1 else None
+        municipality.dissolved_on = dissolution_date
+        municipality.successor = successor
+        writer.save(municipality)
+        summary.municipalities.dissolved += 1
+        summary.dissolved.append((municipality, successor))
 
 
 @transaction.atomic
