@@ -1,7 +1,16 @@
 """Values every page template may use."""
 
+from typing import Any
+
 from django.http import HttpRequest
 
+from accounts.roles import Role
 
-def portal(request: HttpRequest) -> dict[str, str]:
-    return {"portal_name": "ASSKomm-Portal"}
+
+def portal(request: HttpRequest) -> dict[str, Any]:
+    """The portal's name and the roles of the user, for the navigation."""
+    user = getattr(request, "user", None)
+    roles: set[str] = set()
+    if user is not None and user.is_authenticated:
+        roles = set(user.groups.values_list("name", flat=True))
+    return {"portal_name": "ASSKomm-Portal", "is_coach": Role.COACH in roles}

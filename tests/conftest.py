@@ -127,3 +127,9 @@ def officer(make_user: Callable[..., Any]) -> Any:
 @pytest.fixture
 def administrator(make_user: Callable[..., Any]) -> Any:
     return make_user(Role.ADMINISTRATION)
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Every test stores its documents in a folder of its own."""
+    settings.MEDIA_ROOT = str(tmp_path_factory.mktemp("media"))

@@ -46,7 +46,7 @@ def test_embedded_default_needs_no_server() -> None:
     described = json.loads(result.stdout)
     assert described["engine"] == "django.db.backends.sqlite3"
     assert described["eager"] is True
-    assert described["broker"] == ""
+    assert described["broker"] == "memory://localhost/"
     assert (described["language"], described["tz"]) == ("de", "Europe/Berlin")
     assert described["cache"].endswith("LocMemCache")
 

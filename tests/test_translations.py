@@ -30,7 +30,11 @@ def test_compiled_catalogue_matches_the_source() -> None:
     for entry in polib.pofile(str(PO)):
         if entry.obsolete:
             continue
-        assert compiled.gettext(entry.msgid) == entry.msgstr, entry.msgid
+        if entry.msgid_plural:
+            assert compiled.ngettext(entry.msgid, entry.msgid_plural, 1) == entry.msgstr_plural[0]
+            assert compiled.ngettext(entry.msgid, entry.msgid_plural, 5) == entry.msgstr_plural[1]
+        else:
+            assert compiled.gettext(entry.msgid) == entry.msgstr, entry.msgid
 
 
 def test_every_marked_string_in_the_code_is_in_the_catalogue(tmp_path: Path) -> None:

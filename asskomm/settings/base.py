@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "asskomm.apps.AsskommConfig",
     "accounts",
     "municipalities",
+    "agreements",
     "demo",
 ]
 
@@ -134,8 +135,10 @@ ASSKOMM_OFFICE_EMAIL = env("ASSKOMM_OFFICE_EMAIL", default="lpr@localhost")
 REDIS_URL = env("REDIS_URL", default="")
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL)
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=CELERY_BROKER_URL or None)
-# No broker: run tasks eagerly in the same process (the embedded default).
+# No broker: run tasks eagerly in the same process (the embedded default); the in-memory
+# transport keeps Celery from ever trying to reach a default AMQP server.
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_BROKER_URL = CELERY_BROKER_URL or "memory://localhost/"
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_ENABLE_UTC = True
@@ -174,6 +177,9 @@ CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+# Uploaded documents (signed copies, minutes, proofs) may be at most this large.
+ASSKOMM_MAX_UPLOAD_BYTES = env.int("ASSKOMM_MAX_UPLOAD_MB", default=20) * 1_000_000
 
 # Demo data with known passwords may only ever be loaded where this is switched on (dev, test).
 ASSKOMM_ALLOW_DEMO_DATA = False

@@ -1,5 +1,7 @@
 """A Celery task that exists only for the tests: it proves the wiring of a real worker."""
 
+import os
+
 from celery import shared_task
 from django.conf import settings
 from django.db import connection
@@ -19,5 +21,5 @@ def describe_worker(ags: str) -> dict[str, object]:
             "database": connection.vendor,
             "database_name": connection.settings_dict["NAME"],
             "municipality": municipality.name if municipality else None,
-            "eager": settings.CELERY_TASK_ALWAYS_EAGER,
+            "pid": os.getpid(),
         }

@@ -1,0 +1,164 @@
+"""Public verification of documents, and the coach's own pages."""
+
+import hashlib
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Case, Value, When
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from accounts.roles import Role
+from municipalities.selectors import user_has_role
+
+from .forms import CoachingProcessForm, CoachingSessionForm, DocumentCheckForm, FingerprintForm
+from .models import CoachingProcess, CoachingSession
+from .selectors import coaching_processes_of_coach, documents_matching_fingerprint
+from .services import coaching_process_update, coaching_session_save
+
+
+def _result(request: HttpRequest, fingerprint: str) -> HttpResponse:
+    agreement, document = documents_matching_fingerprint(fingerprint)
+    context = {
+        "fingerprint_form": FingerprintForm(),
+        "document_form": DocumentCheckForm(),
+        "checked": fingerprint,
+        "agreement": agreement,
+        "document": document,
+    }
+    return render(request, "agreements/verify.html", context, status=200 if agreement else 404)
+
+
+@require_http_methods(["GET", "POST"])
+def verify(request: HttpRequest) -> HttpResponse:
+    """Public page: is a printed or uploaded document a genuine document of the portal?"""
+    fingerprint_form = FingerprintForm(request.GET or None)
+    document_form = DocumentCheckForm()
+    if request.method == "POST":
+        document_form = DocumentCheckForm(request.POST, request.FILES)
+        if document_form.is_valid():
+            upload = document_form.cleaned_data["document"]
+            if upload.size > settings.ASSKOMM_MAX_UPLOAD_BYTES:
+                document_form.add_error(
+                    "document",
+                    _("The file is too large; at most %(limit)s MB are allowed.")
+                    % {"limit": settings.ASSKOMM_MAX_UPLOAD_BYTES // 1_000_000},
+                )
+            else:
+                digest = hashlib.sha256()
+                for chunk in upload.chunks():
+                    digest.update(chunk)
+                return _result(request, digest.hexdigest())
+    elif fingerprint_form.is_valid():
+        return redirect(
+            "agreements:verify_fingerprint", fingerprint_form.cleaned_data["fingerprint"]
+        )
+    return render(
+        request,
+        "agreements/verify.html",
+        {"fingerprint_form": fingerprint_form, "document_form": document_form},
+        status=400 if request.method == "POST" or request.GET else 200,
+    )
+
+
+def verify_fingerprint(request: HttpRequest, fingerprint: str) -> HttpResponse:
+    """The verification result for a fingerprint, as linked from the QR code of a document."""
+    return _result(request, fingerprint.lower())
+
+
+def _coach_only(request: HttpRequest) -> None:
+    if not user_has_role(request.user, Role.COACH):
+        raise PermissionDenied(_("This page is for ASSKomm coaches."))
+
+
+@login_required
+def coach_process_list(request: HttpRequest) -> HttpResponse:
+    """A coach's own coaching processes."""
+    _coach_only(request)
+    # What still needs the coach comes first: running, then requested, then the finished ones.
+    rank = Case(
+        When(status=CoachingProcess.Status.RUNNING, then=Value(0)),
+        When(status=CoachingProcess.Status.REQUESTED, then=Value(1)),
+        default=Value(2),
+    )
+    processes = (
+        coaching_processes_of_coach(request.user)
+        .prefetch_related("municipalities")
+        .order_by(rank, "-requested_on")
+    )
+    return render(request, "agreements/coach/process_list.html", {"processes": processes})
+
+
+@login_required
+def coach_process_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _coach_only(request)
+    process = get_object_or_404(
+        coaching_processes_of_coach(request.user).prefetch_related("municipalities", "sessions"),
+        pk=pk,
+    )
+    return render(request, "agreements/coach/process_detail.html", {"process": process})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def coach_process_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    _coach_only(request)
+    process = get_object_or_404(coaching_processes_of_coach(request.user), pk=pk)
+    form = CoachingProcessForm(request.POST or None, instance=process)
+    if request.method == "POST" and form.is_valid():
+        try:
+            coaching_process_update(
+                process=process,
+                user=request.user,
+                **{name: form.cleaned_data[name] for name in CoachingProcessForm.Meta.fields},
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            return redirect("agreements:coach_process_detail", process.pk)
+    return render(request, "agreements/coach/process_form.html", {"process": process, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def coach_session_create(request: HttpRequest, pk: int) -> HttpResponse:
+    _coach_only(request)
+    process = get_object_or_404(coaching_processes_of_coach(request.user), pk=pk)
+    return _session_form(request, process, CoachingSession(process=process))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def coach_session_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    _coach_only(request)
+    session = get_object_or_404(
+        CoachingSession.objects.filter(process__in=coaching_processes_of_coach(request.user)), pk=pk
+    )
+    return _session_form(request, session.process, session)
+
+
+def _session_form(request: HttpRequest, process: object, session: CoachingSession) -> HttpResponse:
+    form = CoachingSessionForm(request.POST or None, instance=session)
+    if request.method == "POST" and form.is_valid():
+        try:
+            coaching_session_save(session=form.instance, user=request.user)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            return redirect("agreements:coach_process_detail", session.process_id)
+    return render(
+        request,
+        "agreements/coach/session_form.html",
+        {"process": process, "form": form, "session": session},
+    )
+
+
+def _add_errors(form: object, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, messages in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages)  # type: ignore[attr-defined]
+    else:
+        form.add_error(None, error.messages)  # type: ignore[attr-defined]
