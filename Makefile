@@ -7,11 +7,12 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: help install run serve test lint format typecheck messages worker beat lock check-deploy clean
+.PHONY: help install run serve test bench lint format typecheck messages worker beat lock check-deploy clean
 
 help:
 	@echo "make run        install, migrate, load demo data, serve on http://$(HOST):$(PORT)/"
 	@echo "make test       run the test suite (SQLite; PostgreSQL/Redis with DATABASE_URL/REDIS_URL)"
+	@echo "make bench      benchmarks under bench/ (one JSON summary each; REDIS_URL for workers)"
 	@echo "make lint       ruff check + ruff format --check + mypy"
 	@echo "make format     ruff format + ruff check --fix"
 	@echo "make messages   update and compile the German message catalogue (needs gettext)"
@@ -40,6 +41,9 @@ serve: install
 
 test: install
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+bench: install
+	$(BIN)/python bench/agreement_pdf.py
 
 lint: install
 	$(BIN)/ruff check .

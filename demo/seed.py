@@ -39,6 +39,7 @@ from municipalities.services import (
     register_import,
 )
 
+from .agreements import seed_agreements, seed_coaching
 from .builtin_register import builtin_edition
 
 DEMO_PASSWORD = "asskomm-demo"  # noqa: S105 - published on purpose; dev only
@@ -489,6 +490,8 @@ def seed_demo() -> list[str]:
     seed_register(out)
     users = seed_users()
     seed_history(users, out)
+    seed_agreements(users, out)
+    seed_coaching(users, out)
     if not Municipality.objects.filter(Q(is_model_municipality=True)).exists():
         out.append("Hinweis: keine Modellkommunen im Register gefunden.")
     return out

@@ -8,6 +8,7 @@ from django.core.management import CommandError, call_command
 
 from accounts.models import User
 from accounts.roles import Role
+from agreements.models import AgreementDocument, CoachingProcess, CooperationAgreement
 from demo.seed import DEMO_PASSWORD
 from municipalities.models import Consultation, Municipality, PreventionCouncil, RegisterImport
 
@@ -57,6 +58,32 @@ def test_demo_loads_the_official_register_users_and_history(gv100ad_path) -> Non
     )
     assert PreventionCouncil.objects.count() >= 27
     assert Consultation.objects.filter(date__lt="2019-02-06").count() == 0
+
+
+def test_demo_has_the_agreements_of_the_press_releases_with_their_pdfs(
+    gv100ad_path, django_capture_on_commit_callbacks
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        seed()
+
+    meerane = CooperationAgreement.objects.get(number=50)
+    assert meerane.label == "KV-2023-050"
+    assert list(meerane.municipalities.values_list("name", flat=True)) == ["Meerane"]
+    for ags in ("14628060", "14625280", "14627060", "14627140", "14524190"):
+        agreement = CooperationAgreement.objects.get(municipalities__ags=ags)
+        assert agreement.status == CooperationAgreement.Status.SIGNED
+        kinds = set(agreement.documents.values_list("kind", flat=True))
+        assert kinds == {AgreementDocument.Kind.SIGNATURE_READY, AgreementDocument.Kind.SIGNED_COPY}
+    dippoldiswalde = CooperationAgreement.objects.get(municipalities__ags="14628060")
+    names = set(dippoldiswalde.signatories.values_list("person_name", flat=True))
+    assert {"Kerstin Körner", "Peter Langer", "Torsten Kosuch"} <= names
+    verbund = CooperationAgreement.objects.get(municipalities__ags="14523170")
+    assert verbund.municipalities.count() == 3
+    assert verbund.signed_on.isoformat() == "2022-07-22"
+    signed = CooperationAgreement.objects.filter(signed_on__isnull=False)
+    assert signed.filter(signed_on__lte="2021-11-30").count() == 29
+    assert signed.filter(signed_on__lte="2022-12-31").count() == 36
+    assert CoachingProcess.objects.filter(coach__email="coach@institut-b3.example").exists()
 
 
 def test_demo_twice_adds_nothing(gv100ad_path) -> None:
