@@ -15,6 +15,7 @@ from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.exceptions import SuspiciousFileOperation
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -56,18 +57,28 @@ def static_url_fetcher_class() -> type:
                 logger.warning("PDF rendering refused a resource: %s", url[:200])
                 raise RefusedResource(f"refused: {url[:200]}")
             relative = unquote(parts.path[len(prefix) :])
-            try:
-                path = finders.find(relative)
-            except SuspiciousFileOperation:
-                path = None
-            if not path:
+            data = _read_static_file(relative)
+            if data is None:
                 raise RefusedResource(f"no such static file: {relative}")
-            with open(path, "rb") as handle:
-                data = handle.read()
-            content_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
+            content_type = mimetypes.guess_type(relative)[0] or "application/octet-stream"
             return URLFetcherResponse(url, data, {"Content-Type": content_type}, 200)
 
     return StaticOnlyURLFetcher
+
+
+def _read_static_file(relative: str) -> bytes | None:
+    """A static file by its URL path: from the source folders, or as collected (hashed names)."""
+    try:
+        path = finders.find(relative)
+        if path:
+            with open(path, "rb") as handle:
+                return handle.read()
+        if staticfiles_storage.exists(relative):
+            with staticfiles_storage.open(relative) as handle:
+                return handle.read()
+    except (SuspiciousFileOperation, OSError, ValueError):
+        return None
+    return None
 
 
 @dataclass(frozen=True)

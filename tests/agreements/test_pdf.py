@@ -200,3 +200,32 @@ def test_a_verbund_pdf_has_a_signature_field_for_each_municipality(make_draft, r
     assert len([f for f in reader.get_fields().values() if f.get("/FT") == "/Sig"]) == 5
     assert "Stadt Auerbach/Vogtl." in text
     assert "Stadt Rodewisch" in text
+
+
+def test_pdfs_keep_their_look_with_collected_hashed_static_files(
+    settings, tmp_path, make_draft, release
+) -> None:
+    """Production serves collected files with hashed names; the renderer must still find them."""
+    from django.contrib.staticfiles.storage import staticfiles_storage
+    from django.core.management import call_command
+
+    settings.STATIC_ROOT = str(tmp_path / "static")
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
+    }
+    call_command("collectstatic", interactive=False, verbosity=0)
+    settings.STATICFILES_DIRS = []  # only the collected files remain
+    assert staticfiles_storage.url("css/pdf/document.css") != "/static/css/pdf/document.css"
+    agreement = make_draft()
+
+    release(agreement)
+
+    reader, text = read(agreement.documents.get())
+    fonts = {
+        str(font.get_object().get("/BaseFont"))
+        for page in reader.pages
+        for font in page["/Resources"]["/Font"].values()
+    }
+    assert any("Source-Sans-3" in font for font in fonts), fonts
+    assert "Kooperationsvereinbarung KV-2021-001" in text

@@ -75,3 +75,26 @@ def test_the_same_render_delivered_twice_gives_one_document_and_one_file(
     assert len(files) == 1
     first.refresh_from_db()
     assert (first.completed, first.failed) == (1, 0)
+
+
+def test_a_failing_render_is_retried_by_the_worker_with_backoff_and_then_given_up(
+    make_draft, officer
+) -> None:
+    agreement = make_draft()
+    agreement_submit_for_signature(agreement=agreement, user=officer)  # eager: renders here
+    agreement.documents.all().delete()
+    # A frozen agreement whose stored text was damaged: every attempt fails.
+    type(agreement).objects.filter(pk=agreement.pk).update(frozen_content={})
+    agreement.refresh_from_db()
+
+    with celery_worker():
+        started = time.monotonic()
+        job = wait_for(agreement_queue_documents(agreements=[agreement], user=officer))
+        elapsed = time.monotonic() - started
+
+    item = job.items.get()
+    assert job.status == Job.Status.FAILED
+    assert item.attempts == 4
+    assert "festgeschriebene" in item.error
+    assert elapsed >= 2 + 4 + 8  # the retries waited 2, 4 and 8 seconds
+    assert not AgreementDocument.objects.filter(agreement=agreement).exists()

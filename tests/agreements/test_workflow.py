@@ -336,3 +336,47 @@ def test_running_numbers_never_repeat_under_concurrency() -> None:
 
     assert errors == []
     assert sorted(taken) == list(range(1, 41))
+
+
+def test_a_failing_render_is_retried_then_given_up_leaving_the_agreement_consistent(
+    make_draft, release, monkeypatch
+) -> None:
+    from agreements import services
+
+    def broken(agreement: CooperationAgreement) -> tuple[bytes, int]:
+        raise OSError("Schriftart nicht lesbar")
+
+    monkeypatch.setattr(services, "build_agreement_pdf", broken)
+    agreement = make_draft()
+
+    job = release(agreement)
+
+    item = job.items.get()
+    assert job.status == Job.Status.FAILED
+    assert (job.completed, job.failed) == (0, 1)
+    assert item.attempts == 4
+    assert "Schriftart nicht lesbar" in item.error
+    assert agreement.status == CooperationAgreement.Status.FOR_SIGNATURE  # still released
+    assert not agreement.documents.exists()
+
+
+def test_a_render_that_fails_once_succeeds_on_retry(make_draft, release, monkeypatch) -> None:
+    from agreements import services
+
+    real = services.build_agreement_pdf
+    calls: list[int] = []
+
+    def flaky(agreement: CooperationAgreement) -> tuple[bytes, int]:
+        calls.append(1)
+        if len(calls) == 1:
+            raise OSError("vorübergehend")
+        return real(agreement)
+
+    monkeypatch.setattr(services, "build_agreement_pdf", flaky)
+    agreement = make_draft()
+
+    job = release(agreement)
+
+    assert job.status == Job.Status.DONE
+    assert job.items.get().attempts == 2
+    assert agreement.documents.count() == 1

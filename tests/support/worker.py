@@ -39,6 +39,7 @@ def celery_worker(*, concurrency: int = 1, include: str = "") -> Iterator[str]:
         "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
         "CELERY_RESULT_BACKEND": settings.CELERY_RESULT_BACKEND or "",
         "DJANGO_MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        "CELERY_TASK_ALWAYS_EAGER": "false",
     }
     if database_url_for_worker():
         env["DATABASE_URL"] = database_url_for_worker()
