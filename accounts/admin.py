@@ -1,4 +1,6 @@
-from django.contrib import admin
+from typing import Any
+
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -6,7 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from .forms import AdminUserChangeForm, AdminUserCreationForm
-from .models import User
+from .models import Invitation, User
+from .services import invitation_create, invitation_send
 
 
 @admin.register(User)
@@ -42,6 +45,23 @@ class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
     )
     filter_horizontal = ("groups",)
     readonly_fields = ("last_login", "date_joined")
+    actions = ("resend_invitation",)
+
+    @admin.action(description=_("Send the invitation again"), permissions=["change"])
+    def resend_invitation(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        """A new one-time link for people who have not set a password yet."""
+        sent = 0
+        for user in queryset:
+            if user.has_usable_password():
+                continue
+            invitation_send(user=user, token=invitation_create(user=user, invited_by=request.user))
+            sent += 1
+        self.message_user(
+            request,
+            _("%(count)d invitation(s) sent; accounts with a password were left out.")
+            % {"count": sent},
+            messages.SUCCESS,
+        )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[User]:
         return super().get_queryset(request).prefetch_related("groups")
@@ -52,4 +72,19 @@ class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: User | None = None) -> bool:
         # Consultations, decisions and imports name their authors: deactivate instead.
+        return False
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ("user", "created_at", "expires_at", "accepted_at", "invited_by")
+    list_select_related = ("user", "invited_by")
+    search_fields = ("user__email", "user__last_name")
+    fields = ("user", "created_at", "expires_at", "accepted_at", "invited_by")
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

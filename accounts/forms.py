@@ -1,7 +1,12 @@
 """Forms for logging in and for managing users in the admin (e-mail instead of a user name)."""
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm, UserChangeForm, UserCreationForm
+from django.contrib.auth.forms import (
+    AuthenticationForm,
+    PasswordResetForm,
+    UserChangeForm,
+    UserCreationForm,
+)
 from django.utils.translation import gettext_lazy as _
 
 from .models import User
@@ -45,3 +50,11 @@ class AdminUserChangeForm(UserChangeForm):
         if clash.exists():
             raise forms.ValidationError(_("A user with this e-mail address already exists."))
         return email
+
+
+class EmailPasswordResetForm(PasswordResetForm):
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
+    )

@@ -361,11 +361,13 @@ class CoachingProcess(TimeStampedModel):
             models.CheckConstraint(
                 condition=Q(started_on__isnull=True) | Q(started_on__gte=F("requested_on")),
                 name="coaching_started_after_requested",
+                violation_error_message=_("A coaching cannot start before it was requested."),
             ),
             models.CheckConstraint(
                 condition=Q(ended_on__isnull=True)
                 | (Q(started_on__isnull=False) & Q(ended_on__gte=F("started_on"))),
                 name="coaching_ended_after_started",
+                violation_error_message=_("A coaching ends after it started."),
             ),
         ]
 
@@ -402,6 +404,7 @@ class CoachingSession(TimeStampedModel):
             models.CheckConstraint(
                 condition=Q(duration_minutes__gt=0) & Q(duration_minutes__lte=1440),
                 name="coaching_session_duration_within_a_day",
+                violation_error_message=_("A session lasts between 1 minute and 24 hours."),
             ),
         ]
 

@@ -18,4 +18,9 @@ urlpatterns = [
     path(
         "coaching/termine/<int:pk>/bearbeiten/", views.coach_session_edit, name="coach_session_edit"
     ),
+    path(
+        "kommune/<str:ags>/dokumente/kv/<int:pk>/",
+        views.coordinator_document,
+        name="coordinator_document",
+    ),
 ]

@@ -1,21 +1,25 @@
 """Public verification of documents, and the coach's own pages."""
 
 import hashlib
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Case, Value, When
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.roles import Role
 from municipalities.selectors import user_has_role
+from municipalities.views import coordinator_view
 
 from .forms import CoachingProcessForm, CoachingSessionForm, DocumentCheckForm, FingerprintForm
-from .models import CoachingProcess, CoachingSession
+from .models import AgreementDocument, CoachingProcess, CoachingSession
+from .portal import agreements_of_municipality
 from .selectors import coaching_processes_of_coach, documents_matching_fingerprint
 from .services import coaching_process_update, coaching_session_save
 
@@ -162,3 +166,18 @@ def _add_errors(form: object, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, messages)  # type: ignore[attr-defined]
     else:
         form.add_error(None, error.messages)  # type: ignore[attr-defined]
+
+
+@coordinator_view
+def coordinator_document(request: HttpRequest, municipality: Any, pk: int) -> HttpResponseBase:
+    """A document of one of the municipality's agreements, for its coordinators only."""
+    document = get_object_or_404(
+        AgreementDocument.objects.filter(
+            agreement__in=agreements_of_municipality(municipality)
+        ).select_related("agreement"),
+        pk=pk,
+    )
+    name = document.file.name.rsplit("/", 1)[-1]
+    return FileResponse(
+        document.file.open("rb"), as_attachment=True, filename=name, content_type="application/pdf"
+    )

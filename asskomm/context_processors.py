@@ -13,4 +13,8 @@ def portal(request: HttpRequest) -> dict[str, Any]:
     roles: set[str] = set()
     if user is not None and user.is_authenticated:
         roles = set(user.groups.values_list("name", flat=True))
-    return {"portal_name": "ASSKomm-Portal", "is_coach": Role.COACH in roles}
+    return {
+        "portal_name": "ASSKomm-Portal",
+        "is_coach": Role.COACH in roles,
+        "is_coordinator": Role.COORDINATOR in roles,
+    }

@@ -115,3 +115,27 @@ class Counter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}: {self.value}"
+
+
+class FormDraft(models.Model):
+    """What a user typed into a long form and saved as a draft, to continue later.
+
+    Stored unvalidated, per user and form; files are never part of a draft.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="form_drafts"
+    )
+    key = models.CharField(_("form"), max_length=120)
+    data = models.JSONField(_("entries"), default=dict)
+    updated_at = models.DateTimeField(_("saved at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("form draft")
+        verbose_name_plural = _("form drafts")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="form_draft_unique_per_form"),
+        ]
+
+    def __str__(self) -> str:
+        return self.key

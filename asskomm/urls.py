@@ -9,6 +9,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("", include("accounts.urls")),
     path("", include("agreements.urls")),
+    path("kommune/", include("municipalities.urls")),
     path("admin/", admin.site.urls),
     path("healthz", views.healthz, name="healthz"),
 ]

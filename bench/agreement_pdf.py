@@ -51,20 +51,27 @@ def make_agreements(count: int) -> list:
 
     user = User.objects.create_user("bench@example.org")
     district = District.objects.create(
-        key="14628", name="Landkreis Sächsische Schweiz-Osterzgebirge", kind="landkreis",
+        key="14628",
+        name="Landkreis Sächsische Schweiz-Osterzgebirge",
+        kind="landkreis",
         police_directorate=PoliceDirectorate.objects.get(code="dresden"),
-    )  # fmt: skip
+    )
     contact = Contact.objects.create(first_name="Torsten", last_name="Kosuch", function="Referent")
     agreements = []
     for number in range(count):
         municipality = Municipality.objects.create(
-            ags=f"14628{number:03d}", name=f"Gemeinde Nr. {number}", official_name="x",
-            kind="grosse_kreisstadt", district=district,
-        )  # fmt: skip
+            ags=f"14628{number:03d}",
+            name=f"Gemeinde Nr. {number}",
+            official_name="x",
+            kind="grosse_kreisstadt",
+            district=district,
+        )
         agreement = CooperationAgreement.objects.create(
-            lpr_contact=contact, signing_place="Dippoldiswalde", planned_on="2021-11-09",
+            lpr_contact=contact,
+            signing_place="Dippoldiswalde",
+            planned_on="2021-11-09",
             guests_of_honour="Staatsminister Prof. Dr. Roland Wöller",
-        )  # fmt: skip
+        )
         agreement.municipalities.set([municipality])
         for position, (party, name, function) in enumerate(
             [
@@ -75,9 +82,12 @@ def make_agreements(count: int) -> list:
             start=1,
         ):
             Signatory.objects.create(
-                agreement=agreement, party=party, person_name=name, function=function,
+                agreement=agreement,
+                party=party,
+                person_name=name,
+                function=function,
                 position=position,
-            )  # fmt: skip
+            )
         agreements.append(agreement)
     return agreements, user
 
@@ -192,12 +202,30 @@ def worker_scaling(agreements: list, user: object) -> dict:
         env = {**os.environ, "DATABASE_URL": database_url, "DJANGO_MEDIA_ROOT": MEDIA}
         worker = subprocess.Popen(
             [
-                sys.executable, "-m", "celery", "-A", "asskomm", "worker", "--pool", "prefork",
-                "--concurrency", str(concurrency), "--queues", queue, "--hostname", f"{queue}@%h",
-                "--without-gossip", "--without-mingle", "--loglevel", "WARNING",
-            ],  # fmt: skip
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "asskomm",
+                "worker",
+                "--pool",
+                "prefork",
+                "--concurrency",
+                str(concurrency),
+                "--queues",
+                queue,
+                "--hostname",
+                f"{queue}@%h",
+                "--without-gossip",
+                "--without-mingle",
+                "--loglevel",
+                "WARNING",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         try:
             deadline = time.monotonic() + 60
             while not app.control.ping(destination=[f"{queue}@{os.uname().nodename}"], timeout=1):

@@ -3,10 +3,15 @@
 from typing import Any
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.widgets import FilteredSelectMultiple
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Count, QuerySet, Sum
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -15,6 +20,7 @@ from .models import (
     AdministrativeAssociation,
     Consultation,
     Contact,
+    CouncilMeeting,
     CouncilMember,
     DirectorateMember,
     District,
@@ -23,10 +29,12 @@ from .models import (
     PoliceDirectorate,
     PreventionCouncil,
     RegisterImport,
+    ServiceRequest,
     Topic,
     WorkingGroup,
 )
 from .selectors import municipalities_with_register_status
+from .services import coordinator_invite
 
 
 class RegisterRecordAdmin(SimpleHistoryAdmin):
@@ -68,7 +76,7 @@ class DissolvedFilter(admin.SimpleListFilter):
 
 class ContactInline(admin.TabularInline):
     model = Contact
-    fields = ("title", "first_name", "last_name", "function", "email", "phone")
+    fields = ("role", "title", "first_name", "last_name", "function", "email", "phone")
     extra = 0
     show_change_link = True
 
@@ -143,6 +151,39 @@ class MunicipalityAdmin(RegisterRecordAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Municipality]:
         return municipalities_with_register_status(super().get_queryset(request))
+
+    def get_urls(self) -> list[Any]:
+        invite = self.admin_site.admin_view(self.invite_view)
+        return [path("einladen/", invite, name="municipalities_invite"), *super().get_urls()]
+
+    def invite_view(self, request: HttpRequest) -> HttpResponse:
+        """Invite a municipal coordinator: account, municipalities, and the mail with the link."""
+        if not request.user.has_perm("municipalities.add_municipalcoordinator"):
+            raise PermissionDenied
+        initial = {}
+        if request.GET.get("municipality", "").isdigit():
+            initial["municipalities"] = [int(request.GET["municipality"])]
+        form = InviteCoordinatorForm(request.POST or None, initial=initial)
+        if request.method == "POST" and form.is_valid():
+            try:
+                user = coordinator_invite(invited_by=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                self.message_user(
+                    request,
+                    _("%(email)s has been invited.") % {"email": user.email},
+                    messages.SUCCESS,
+                )
+                return redirect("admin:municipalities_municipality_changelist")
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Invite a municipal coordinator"),
+            "form": form,
+            "opts": self.model._meta,
+            "media": self.media + form.media,
+        }
+        return TemplateResponse(request, "admin/municipalities/invite.html", context)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
         # The key identifies the municipality everywhere; it is set once.
@@ -239,6 +280,12 @@ class CouncilMemberInline(admin.TabularInline):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+class CouncilMeetingInline(admin.TabularInline):
+    model = CouncilMeeting
+    fields = ("date", "body", "working_group", "topic", "minutes")
+    extra = 0
+
+
 class WorkingGroupInline(admin.TabularInline):
     model = WorkingGroup
     fields = ("name", "topic", "is_standing", "established_on", "dissolved_on")
@@ -266,7 +313,7 @@ class PreventionCouncilAdmin(SimpleHistoryAdmin):
     search_fields = ("name", "municipalities__name", "=municipalities__ags")
     list_select_related = ("district",)
     autocomplete_fields = ("municipalities", "district", "chair", "coordination_contact")
-    inlines = (WorkingGroupInline, CouncilMemberInline)
+    inlines = (WorkingGroupInline, CouncilMemberInline, CouncilMeetingInline)
     date_hierarchy = "constituted_on"
     fieldsets = (
         (None, {"fields": ("name", "level", "municipalities", "district", "status")}),
@@ -441,6 +488,57 @@ class RegisterImportAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class InviteCoordinatorForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail address"))
+    first_name = forms.CharField(label=_("first name"), max_length=150)
+    last_name = forms.CharField(label=_("last name"), max_length=150)
+    municipalities = forms.ModelMultipleChoiceField(
+        label=_("municipalities"),
+        queryset=Municipality.objects.filter(dissolved_on__isnull=True).order_by("name"),
+        widget=FilteredSelectMultiple(_("municipalities"), is_stacked=False),
+        help_text=_("One person may coordinate several municipalities (a Verbund)."),
+    )
+
+
+@admin.register(ServiceRequest)
+class ServiceRequestAdmin(SimpleHistoryAdmin):
+    menu_order = 25
+    list_display = ("created_at", "municipality", "kind", "status", "requested_by")
+    list_filter = (
+        "status",
+        "kind",
+        "municipality__district__police_directorate",
+        "municipality__district",
+    )
+    search_fields = ("municipality__name", "=municipality__ags", "message")
+    list_select_related = ("municipality", "requested_by")
+    readonly_fields = (
+        "municipality",
+        "kind",
+        "message",
+        "preferred_dates",
+        "requested_by",
+        "created_at",
+    )
+    fields = (
+        "municipality",
+        "kind",
+        "message",
+        "preferred_dates",
+        "requested_by",
+        "created_at",
+        "status",
+        "staff_notes",
+    )
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # requests come from the municipalities
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

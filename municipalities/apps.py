@@ -10,9 +10,14 @@ class MunicipalitiesConfig(AppConfig):
     verbose_name = _("Register: municipalities and councils")
 
     def ready(self) -> None:
+        from asskomm.portal import register_provider
+
+        from .portal import contribution
+
         post_migrate.connect(
             _ensure_fixed_data, sender=self, dispatch_uid="municipalities.fixed_data"
         )
+        register_provider(contribution)
 
 
 def _ensure_fixed_data(sender: AppConfig, apps: Any = None, **kwargs: Any) -> None:

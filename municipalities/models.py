@@ -218,9 +218,12 @@ class Municipality(TimeStampedModel):
             models.CheckConstraint(
                 condition=Q(successor__isnull=True) | Q(dissolved_on__isnull=False),
                 name="municipality_successor_only_when_dissolved",
+                violation_error_message=_("Only a dissolved municipality has a successor."),
             ),
             models.CheckConstraint(
-                condition=~Q(successor=F("pk")), name="municipality_not_own_successor"
+                condition=~Q(successor=F("pk")),
+                name="municipality_not_own_successor",
+                violation_error_message=_("A municipality cannot be its own successor."),
             ),
         ]
 
@@ -272,6 +275,14 @@ class RegisterImport(models.Model):
 class Contact(TimeStampedModel):
     """A person the LPR deals with, e.g. a mayor, a police director or a coordinator."""
 
+    class Role(models.TextChoices):
+        MAYOR = "verwaltungsspitze", _("Head of the administration (mayor)")
+        COORDINATION_OFFICE = "koordinierungsstelle", _("Coordination office")
+        OTHER = "sonstige", _("Other")
+
+    role = models.CharField(
+        _("role"), max_length=30, choices=Role.choices, default=Role.OTHER, db_index=True
+    )
     title = models.CharField(_("academic title"), max_length=40, blank=True)
     first_name = models.CharField(_("first name"), max_length=80, blank=True)
     last_name = models.CharField(_("last name"), max_length=80)
@@ -467,16 +478,21 @@ class PreventionCouncil(TimeStampedModel):
                 condition=(Q(level="landkreis") & Q(district__isnull=False))
                 | (~Q(level="landkreis") & Q(district__isnull=True)),
                 name="council_district_only_at_district_level",
+                violation_error_message=_(
+                    "A council at Landkreis level names its Landkreis; other councils do not."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(reactivated_on__isnull=True)
                 | Q(constituted_on__isnull=True)
                 | Q(reactivated_on__gt=F("constituted_on")),
                 name="council_reactivated_after_constituted",
+                violation_error_message=_("The reactivation must lie after the constitution."),
             ),
             models.CheckConstraint(
                 condition=Q(dissolved_on__isnull=True) | Q(status="aufgeloest"),
                 name="council_dissolved_on_only_when_dissolved",
+                violation_error_message=_("A date of dissolution needs the status “aufgelöst”."),
             ),
         ]
 
@@ -561,12 +577,16 @@ class CouncilMember(TimeStampedModel):
             models.CheckConstraint(
                 condition=Q(working_group__isnull=True) | Q(role="arbeitsgruppe"),
                 name="council_member_working_group_needs_role",
+                violation_error_message=_(
+                    "A member of a working group has the role “Arbeitsgruppe”."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(left_on__isnull=True)
                 | Q(joined_on__isnull=True)
                 | Q(left_on__gte=F("joined_on")),
                 name="council_member_left_after_joined",
+                violation_error_message=_("A member cannot leave before joining."),
             ),
         ]
 
@@ -574,6 +594,102 @@ class CouncilMember(TimeStampedModel):
         return (
             f"{self.person_name} ({self.organisation})" if self.person_name else self.organisation
         )
+
+
+def minutes_path(meeting: "CouncilMeeting", filename: str) -> str:
+    return f"councils/{meeting.council_id}/minutes/{meeting.date}-{meeting.pk or 'new'}.pdf"
+
+
+class CouncilMeeting(TimeStampedModel):
+    """A meeting of a council, its steering group or a working group, with its minutes."""
+
+    class Body(models.TextChoices):
+        PLENARY = "plenum", _("Plenary session")
+        STEERING_GROUP = "lenkungsgruppe", _("Steering group")
+        WORKING_GROUP = "arbeitsgruppe", _("Working group")
+
+    council = models.ForeignKey(
+        PreventionCouncil,
+        on_delete=models.CASCADE,
+        related_name="meetings",
+        verbose_name=_("prevention council"),
+    )
+    date = models.DateField(_("date"))
+    body = models.CharField(_("body"), max_length=20, choices=Body.choices, default=Body.PLENARY)
+    working_group = models.ForeignKey(
+        WorkingGroup,
+        on_delete=models.SET_NULL,
+        related_name="meetings",
+        verbose_name=_("working group"),
+        null=True,
+        blank=True,
+    )
+    topic = models.CharField(_("topics"), max_length=200, blank=True)
+    minutes = models.FileField(
+        _("minutes (PDF)"), upload_to=minutes_path, max_length=255, blank=True
+    )
+    minutes_sha256 = models.CharField(_("SHA-256 of the minutes"), max_length=64, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("council meeting")
+        verbose_name_plural = _("council meetings")
+        ordering = ("-date", "-pk")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(working_group__isnull=True) | Q(body="arbeitsgruppe"),
+                name="council_meeting_working_group_needs_body",
+                violation_error_message=_(
+                    "A meeting of a working group has the body “Arbeitsgruppe”."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_body_display()} {self.date:%d.%m.%Y}"
+
+
+class ServiceRequest(TimeStampedModel):
+    """A municipality asks the LPR office for coaching, a security analysis or a consultation."""
+
+    class Kind(models.TextChoices):
+        COACHING = "coaching", _("ASSKomm coaching")
+        SECURITY_ANALYSIS = "sicherheitsanalyse", _("Security analysis")
+        CONSULTATION = "beratung", _("Consultation")
+
+    class Status(models.TextChoices):
+        OPEN = "offen", _("open")
+        IN_PROGRESS = "in_bearbeitung", _("in progress")
+        DONE = "erledigt", _("done")
+
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        related_name="service_requests",
+        verbose_name=_("municipality"),
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    message = models.TextField(_("what it is about"))
+    preferred_dates = models.CharField(_("preferred dates"), max_length=200, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="service_requests",
+        verbose_name=_("requested by"),
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.OPEN
+    )
+    staff_notes = models.TextField(_("notes of the LPR office"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("request")
+        verbose_name_plural = _("requests")
+        ordering = ("-created_at",)
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} – {self.municipality}"
 
 
 class MunicipalCoordinator(TimeStampedModel):

@@ -4,10 +4,18 @@ from typing import Any
 
 from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
 
 from accounts.roles import Role
 
-from .models import Consultation, Municipality, PreventionCouncil
+from .models import (
+    Consultation,
+    Contact,
+    CouncilMeeting,
+    Municipality,
+    PreventionCouncil,
+    ServiceRequest,
+)
 
 
 def user_has_role(user: Any, role: str) -> bool:
@@ -69,4 +77,54 @@ def municipalities_with_register_status(
             .annotate(last=Max("date"))
             .values("last")[:1]
         ),
+    )
+
+
+# --- The coordinators' portal: everything is scoped to the municipalities a user coordinates.
+
+
+def coordinated_municipalities(user: Any) -> QuerySet[Municipality]:
+    """The municipalities a (still active) user coordinates."""
+    if not user.is_authenticated or not user.is_active:
+        return Municipality.objects.none()
+    return Municipality.objects.filter(coordinations__user=user).order_by("name")
+
+
+def municipality_for_coordinator(user: Any, ags: str) -> Municipality:
+    """One of the user's municipalities by its key; any other key answers 404."""
+    return get_object_or_404(
+        coordinated_municipalities(user).select_related("district__police_directorate"), ags=ags
+    )
+
+
+def councils_of_municipality(municipality: Municipality) -> QuerySet[PreventionCouncil]:
+    """The councils the municipality belongs to itself (alone or in a Verbund)."""
+    return PreventionCouncil.objects.filter(municipalities=municipality).order_by("name")
+
+
+def council_of_municipality(municipality: Municipality, pk: int) -> PreventionCouncil:
+    return get_object_or_404(councils_of_municipality(municipality), pk=pk)
+
+
+def district_councils_of_municipality(municipality: Municipality) -> QuerySet[PreventionCouncil]:
+    """The Landkreis-level council of the municipality's Kreis, shown for information."""
+    return PreventionCouncil.objects.filter(district_id=municipality.district_id)
+
+
+def meeting_of_municipality(municipality: Municipality, pk: int) -> CouncilMeeting:
+    return get_object_or_404(
+        CouncilMeeting.objects.filter(council__municipalities=municipality).select_related(
+            "council", "working_group"
+        ),
+        pk=pk,
+    )
+
+
+def requests_of_municipality(municipality: Municipality) -> QuerySet[ServiceRequest]:
+    return ServiceRequest.objects.filter(municipality=municipality).select_related("requested_by")
+
+
+def contact_of_municipality(municipality: Municipality, role: str) -> Contact | None:
+    return (
+        Contact.objects.filter(municipality=municipality, role=role).order_by("-updated_at").first()
     )

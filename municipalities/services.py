@@ -1,26 +1,36 @@
 """Writes to the register. Every function validates, then saves, inside one transaction."""
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import partial
 from typing import Any, TypeVar
 
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.mail import send_mail
 from django.db import models, transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from accounts.roles import Role
+from asskomm.uploads import validate_pdf_upload
 
 from .models import (
     AdministrativeAssociation,
+    Contact,
+    CouncilMeeting,
     DirectorateMember,
     District,
     MunicipalCoordinator,
     Municipality,
     PoliceDirectorate,
+    PreventionCouncil,
     RegisterImport,
+    ServiceRequest,
 )
 from .register_files import RegisterEdition
 
@@ -331,3 +341,175 @@ def directorate_member_assign(*, user: Any, directorate: PoliceDirectorate) -> D
     user.groups.add(Group.objects.get(name=Role.POLICE))
     link, _created = DirectorateMember.objects.get_or_create(user=user, directorate=directorate)
     return link
+
+
+# --- The coordinators' portal
+
+
+@transaction.atomic
+def coordinator_invite(
+    *,
+    email: str,
+    first_name: str,
+    last_name: str,
+    municipalities: list[Municipality],
+    invited_by: Any,
+) -> Any:
+    """Give a person access to the portal for municipalities and send the invitation mail.
+
+    A new person (or one who never set a password) gets a one-time link to set the password;
+    somebody who already has access is only told about the additional municipalities.
+    """
+    from django.contrib.auth import get_user_model
+
+    from accounts.services import invitation_create, invitation_send
+
+    if not municipalities:
+        raise ValidationError(_("Choose at least one municipality."))
+    email = email.strip().lower()
+    user_model = get_user_model()
+    user = user_model.objects.filter(email=email).first()
+    if user is None:
+        user = user_model.objects.create_user(email, first_name=first_name, last_name=last_name)
+    for municipality in municipalities:
+        coordinator_assign(user=user, municipality=municipality)
+    names = ", ".join(m.name for m in municipalities)
+    if not user.has_usable_password():
+        token = invitation_create(user=user, invited_by=invited_by)
+        transaction.on_commit(
+            lambda: invitation_send(user=user, token=token, context={"municipalities": names})
+        )
+    else:
+        transaction.on_commit(lambda: _notify_new_access(user, names))
+    return user
+
+
+def _notify_new_access(user: Any, names: str) -> None:
+    with translation.override("de"):
+        send_mail(
+            _("ASSKomm portal: additional municipality"),
+            _(
+                "Hello,\n\nin the ASSKomm portal you now also look after: %(names)s.\n"
+                "Log in as usual: %(url)s\n\nLandespräventionsrat Sachsen – ASSKomm"
+            )
+            % {"names": names, "url": settings.SITE_URL + "/anmelden/"},
+            settings.DEFAULT_FROM_EMAIL,
+            [user.email],
+        )
+
+
+CONTACT_FIELDS = ("title", "first_name", "last_name", "function", "organisation", "email", "phone")
+
+
+@transaction.atomic
+def municipality_contact_update(
+    *, municipality: Municipality, role: str, values: dict[str, Any], user: Any
+) -> Contact:
+    """Keep the municipality's contact of a role (mayor, coordination office) up to date.
+
+    Changes are recorded in the contact's history with author and time, for the LPR staff.
+    """
+    contact = (
+        Contact.objects.select_for_update()
+        .filter(municipality=municipality, role=role)
+        .order_by("-updated_at")
+        .first()
+    )
+    if contact is None:
+        contact = Contact(municipality=municipality, role=role)
+    for name in CONTACT_FIELDS:
+        if name in values:
+            setattr(contact, name, values[name])
+    contact.full_clean()
+    _save_with(contact, user=user, reason=_("Changed in the coordinators' portal"))
+    return contact
+
+
+def _save_with(instance: Any, *, user: Any, reason: str) -> None:
+    instance._change_reason = reason
+    if getattr(user, "pk", None):
+        instance._history_user = user
+    instance.save()
+
+
+@transaction.atomic
+def council_create(*, municipality: Municipality, name: str, user: Any) -> PreventionCouncil:
+    """A municipality founds (or records) its prevention council."""
+    council = PreventionCouncil(
+        name=name.strip(),
+        level=PreventionCouncil.Level.MUNICIPALITY,
+        status=PreventionCouncil.Status.IN_PREPARATION,
+    )
+    council.full_clean(exclude=["municipalities"])
+    _save_with(council, user=user, reason=_("Created in the coordinators' portal"))
+    council.municipalities.add(municipality)
+    return council
+
+
+@transaction.atomic
+def council_save(*, form: Any, formsets: list[Any], user: Any) -> PreventionCouncil:
+    """Save the council with its working groups and members, all or nothing."""
+    council = form.save(commit=False)
+    _save_with(council, user=user, reason=_("Changed in the coordinators' portal"))
+    for formset in formsets:
+        formset.instance = council
+        for instance in formset.save(commit=False):
+            _save_with(instance, user=user, reason=_("Changed in the coordinators' portal"))
+        for instance in formset.deleted_objects:
+            instance._history_user = user
+            instance.delete()
+    return council
+
+
+@transaction.atomic
+def council_meeting_save(*, meeting: CouncilMeeting, minutes: Any, user: Any) -> CouncilMeeting:
+    """A meeting with its minutes; the minutes must be a clean PDF and are fingerprinted."""
+    if minutes:
+        data = validate_pdf_upload(minutes)
+        meeting.minutes.save("niederschrift.pdf", ContentFile(data), save=False)
+        meeting.minutes_sha256 = hashlib.sha256(data).hexdigest()
+    _save_with(meeting, user=user, reason=_("Recorded in the coordinators' portal"))
+    return meeting
+
+
+@transaction.atomic
+def service_request_create(
+    *, municipality: Municipality, kind: str, message: str, preferred_dates: str, user: Any
+) -> ServiceRequest:
+    """A request to the LPR office; the office is told by mail."""
+    request = ServiceRequest(
+        municipality=municipality,
+        kind=kind,
+        message=message.strip(),
+        preferred_dates=preferred_dates.strip(),
+        requested_by=user,
+    )
+    request.full_clean()
+    _save_with(request, user=user, reason=_("Sent from the coordinators' portal"))
+    transaction.on_commit(lambda: _notify_office(request))
+    return request
+
+
+def _notify_office(request: ServiceRequest) -> None:
+    from django.urls import reverse
+
+    with translation.override("de"):
+        subject = _("ASSKomm portal: %(kind)s requested by %(municipality)s") % {
+            "kind": request.get_kind_display(),
+            "municipality": request.municipality.name,
+        }
+        body = _(
+            "%(municipality)s (AGS %(ags)s) asks for: %(kind)s.\n\n%(message)s\n\n"
+            "Preferred dates: %(dates)s\nRequested by: %(user)s <%(email)s>\n\n%(url)s"
+        ) % {
+            "municipality": request.municipality.name,
+            "ags": request.municipality.ags,
+            "kind": request.get_kind_display(),
+            "message": request.message,
+            "dates": request.preferred_dates or "–",
+            "user": request.requested_by.get_full_name() or request.requested_by.email,
+            "email": request.requested_by.email,
+            "url": settings.SITE_URL
+            + reverse("admin:municipalities_servicerequest_change", args=[request.pk]),
+        }
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [settings.ASSKOMM_OFFICE_EMAIL])

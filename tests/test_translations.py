@@ -30,7 +30,9 @@ def test_compiled_catalogue_matches_the_source() -> None:
     for entry in polib.pofile(str(PO)):
         if entry.obsolete:
             continue
-        if entry.msgid_plural:
+        if entry.msgctxt:
+            assert compiled.pgettext(entry.msgctxt, entry.msgid) == entry.msgstr, entry.msgid
+        elif entry.msgid_plural:
             assert compiled.ngettext(entry.msgid, entry.msgid_plural, 1) == entry.msgstr_plural[0]
             assert compiled.ngettext(entry.msgid, entry.msgid_plural, 5) == entry.msgstr_plural[1]
         else:

@@ -178,6 +178,10 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
+# How long an invitation link and a password-reset link stay valid.
+ASSKOMM_INVITATION_DAYS = env.int("ASSKOMM_INVITATION_DAYS", default=7)
+PASSWORD_RESET_TIMEOUT = env.int("DJANGO_PASSWORD_RESET_TIMEOUT", default=24 * 3600)
+
 # Uploaded documents (signed copies, minutes, proofs) may be at most this large.
 ASSKOMM_MAX_UPLOAD_BYTES = env.int("ASSKOMM_MAX_UPLOAD_MB", default=20) * 1_000_000
 

@@ -44,11 +44,25 @@ def celery_worker(*, concurrency: int = 1, include: str = "") -> Iterator[str]:
     if database_url_for_worker():
         env["DATABASE_URL"] = database_url_for_worker()
     command = [
-        sys.executable, "-m", "celery", "-A", "asskomm", "worker",
-        "--pool", "solo" if concurrency == 1 else "prefork",
-        "--concurrency", str(concurrency), "--queues", queue, "--hostname", f"{queue}@%h",
-        "--without-gossip", "--without-mingle", "--loglevel", "WARNING",
-    ]  # fmt: skip
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "asskomm",
+        "worker",
+        "--pool",
+        "solo" if concurrency == 1 else "prefork",
+        "--concurrency",
+        str(concurrency),
+        "--queues",
+        queue,
+        "--hostname",
+        f"{queue}@%h",
+        "--without-gossip",
+        "--without-mingle",
+        "--loglevel",
+        "WARNING",
+    ]
     if include:
         command += ["--include", include]
     worker = subprocess.Popen(
