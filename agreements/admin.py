@@ -289,10 +289,28 @@ class CooperationAgreementAdmin(SimpleHistoryAdmin):
         return super().change_view(request, object_id, form_url, context)
 
     def _transition(
-        self, request: HttpRequest, agreement: CooperationAgreement, action: Any, done: str
-    ) -> HttpResponseRedirect:
+        self,
+        request: HttpRequest,
+        pk: int,
+        action: Any,
+        done: str,
+        form_class: type[forms.Form] | None = None,
+    ) -> HttpResponse:
+        """A status button: POST only; form errors and refused rules come back as messages."""
+        agreement = self._agreement_for_change(request, pk)
+        if request.method != "POST":
+            return self._back(agreement)
+        data: dict[str, Any] = {}
+        if form_class is not None:
+            form = form_class(request.POST, request.FILES)
+            if not form.is_valid():
+                for errors in form.errors.values():
+                    for error in errors:
+                        self.message_user(request, error, messages.ERROR)
+                return self._back(agreement)
+            data = form.cleaned_data
         try:
-            result = action()
+            result = action(agreement=agreement, user=request.user, **data)
         except ValidationError as error:
             for message in error.messages:
                 self.message_user(request, message, messages.ERROR)
@@ -303,68 +321,32 @@ class CooperationAgreementAdmin(SimpleHistoryAdmin):
         return self._back(agreement)
 
     def submit_view(self, request: HttpRequest, pk: int) -> HttpResponse:
-        agreement = self._agreement_for_change(request, pk)
-        if request.method != "POST":
-            return self._back(agreement)
         return self._transition(
             request,
-            agreement,
-            lambda: agreement_submit_for_signature(agreement=agreement, user=request.user),
+            pk,
+            agreement_submit_for_signature,
             str(_("Released for signature; the PDF is being rendered.")),
         )
 
     def sign_view(self, request: HttpRequest, pk: int) -> HttpResponse:
-        agreement = self._agreement_for_change(request, pk)
-        if request.method != "POST":
-            return self._back(agreement)
-        form = SignForm(request.POST, request.FILES)
-        if not form.is_valid():
-            for errors in form.errors.values():
-                for error in errors:
-                    self.message_user(request, error, messages.ERROR)
-            return self._back(agreement)
         return self._transition(
-            request,
-            agreement,
-            lambda: agreement_sign(
-                agreement=agreement,
-                signed_on=form.cleaned_data["signed_on"],
-                signed_copy=form.cleaned_data["signed_copy"],
-                user=request.user,
-            ),
-            str(_("Recorded as signed.")),
+            request, pk, agreement_sign, str(_("Recorded as signed.")), form_class=SignForm
         )
 
     def terminate_view(self, request: HttpRequest, pk: int) -> HttpResponse:
-        agreement = self._agreement_for_change(request, pk)
-        if request.method != "POST":
-            return self._back(agreement)
-        form = TerminateForm(request.POST)
-        if not form.is_valid():
-            for errors in form.errors.values():
-                for error in errors:
-                    self.message_user(request, error, messages.ERROR)
-            return self._back(agreement)
         return self._transition(
             request,
-            agreement,
-            lambda: agreement_terminate(
-                agreement=agreement,
-                terminated_on=form.cleaned_data["terminated_on"],
-                reason=form.cleaned_data["reason"],
-                user=request.user,
-            ),
+            pk,
+            agreement_terminate,
             str(_("The agreement has been terminated.")),
+            form_class=TerminateForm,
         )
 
     def new_version_view(self, request: HttpRequest, pk: int) -> HttpResponse:
-        agreement = self._agreement_for_change(request, pk)
-        if request.method != "POST":
-            return self._back(agreement)
         return self._transition(
             request,
-            agreement,
-            lambda: agreement_new_version(agreement=agreement, user=request.user),
+            pk,
+            agreement_new_version,
             str(_("A new draft version was created; edit it and release it for signature.")),
         )
 

@@ -20,6 +20,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from asskomm.counters import counter_next, counter_raise_to
+from asskomm.history import save_with_history
 from asskomm.jobs import job_create
 from asskomm.models import Job
 from asskomm.pdf import SignatureField, render_pdf, short_fingerprint
@@ -35,13 +36,6 @@ from .models import (
 )
 
 AGREEMENT_COUNTER = "cooperation-agreement"
-
-
-def _save(instance: Any, *, user: Any, reason: str, update_fields: list[str] | None = None) -> None:
-    instance._change_reason = reason
-    if user is not None and getattr(user, "pk", None):
-        instance._history_user = user
-    instance.save(update_fields=update_fields)
 
 
 def _locked(agreement: CooperationAgreement) -> CooperationAgreement:
@@ -208,12 +202,12 @@ def agreement_submit_for_signature(*, agreement: CooperationAgreement, user: Any
         predecessor = _locked(agreement.predecessor)
         if predecessor.status == CooperationAgreement.Status.FOR_SIGNATURE:
             predecessor.status = CooperationAgreement.Status.SUPERSEDED
-            _save(
+            save_with_history(
                 predecessor,
                 user=user,
                 reason=_("Replaced by version %(version)d") % {"version": agreement.version},
             )
-    _save(agreement, user=user, reason=_("Released for signature"))
+    save_with_history(agreement, user=user, reason=_("Released for signature"))
     return agreement_queue_documents(agreements=[agreement], user=user)
 
 
@@ -341,7 +335,7 @@ def agreement_sign(
     document.save()
     agreement.status = CooperationAgreement.Status.SIGNED
     agreement.signed_on = signed_on
-    _save(
+    save_with_history(
         agreement,
         user=user,
         reason=_("Signed on %(date)s") % {"date": signed_on.strftime("%d.%m.%Y")},
@@ -350,7 +344,7 @@ def agreement_sign(
         predecessor = _locked(agreement.predecessor)
         if predecessor.status == CooperationAgreement.Status.SIGNED:
             predecessor.status = CooperationAgreement.Status.SUPERSEDED
-            _save(
+            save_with_history(
                 predecessor,
                 user=user,
                 reason=_("Replaced by version %(version)d") % {"version": agreement.version},
@@ -373,7 +367,7 @@ def agreement_terminate(
     agreement.status = CooperationAgreement.Status.TERMINATED
     agreement.terminated_on = terminated_on
     agreement.termination_reason = reason.strip()
-    _save(
+    save_with_history(
         agreement,
         user=user,
         reason=_("Terminated on %(date)s") % {"date": terminated_on.strftime("%d.%m.%Y")},
@@ -420,7 +414,9 @@ def agreement_new_version(*, agreement: CooperationAgreement, user: Any) -> Coop
         status=CooperationAgreement.Status.DRAFT,
         **{name: getattr(agreement, name) for name in copy_fields},
     )
-    _save(successor, user=user, reason=_("New version of %(label)s") % {"label": agreement.label})
+    save_with_history(
+        successor, user=user, reason=_("New version of %(label)s") % {"label": agreement.label}
+    )
     successor.municipalities.set(agreement.municipalities.all())
     for signatory in agreement.signatories.all():
         signatory.pk = None
@@ -448,7 +444,7 @@ def coaching_process_update(
     if process.status == CoachingProcess.Status.COMPLETED and not process.ended_on:
         raise ValidationError({"ended_on": _("A completed coaching needs its end date.")})
     process.full_clean(exclude=["municipalities", "coach"])
-    _save(process, user=user, reason=_("Updated by the coach"))
+    save_with_history(process, user=user, reason=_("Updated by the coach"))
     return process
 
 
@@ -459,7 +455,7 @@ def coaching_session_save(*, session: Any, user: Any) -> Any:
         raise ValidationError(
             {"date": _("A session cannot lie before the coaching was requested.")}
         )
-    _save(session, user=user, reason=_("Session recorded by the coach"))
+    save_with_history(session, user=user, reason=_("Session recorded by the coach"))
     return session
 
 
@@ -490,7 +486,9 @@ def agreement_take_over(
         signed_on=signed_on,
         notes=notes,
     )
-    _save(agreement, user=user, reason=_("Taken over from the records kept before the portal"))
+    save_with_history(
+        agreement, user=user, reason=_("Taken over from the records kept before the portal")
+    )
     agreement.municipalities.set(municipalities)
     for position, (party, name, function) in enumerate(signatories, start=1):
         Signatory.objects.create(
@@ -503,7 +501,9 @@ def agreement_take_over(
     agreement.frozen_content = snapshot
     agreement.content_fingerprint = content_fingerprint(snapshot)
     agreement.status = CooperationAgreement.Status.SIGNED
-    _save(agreement, user=user, reason=_("Taken over from the records kept before the portal"))
+    save_with_history(
+        agreement, user=user, reason=_("Taken over from the records kept before the portal")
+    )
     # Numbers given by the portal continue after the highest number taken over.
     counter_raise_to(AGREEMENT_COUNTER, number)
     return agreement

@@ -17,6 +17,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from accounts.roles import Role
+from asskomm.history import save_with_history
 from asskomm.uploads import validate_pdf_upload
 
 from .models import (
@@ -66,10 +67,7 @@ class _RegisterWriter:
         self.reason = reason
 
     def save(self, instance: models.Model) -> None:
-        instance._change_reason = self.reason  # type: ignore[attr-defined]
-        if self.user is not None:
-            instance._history_user = self.user  # type: ignore[attr-defined]
-        instance.save()
+        save_with_history(instance, user=self.user, reason=self.reason)
 
     def upsert(
         self,
@@ -421,15 +419,8 @@ def municipality_contact_update(
         if name in values:
             setattr(contact, name, values[name])
     contact.full_clean()
-    _save_with(contact, user=user, reason=_("Changed in the coordinators' portal"))
+    save_with_history(contact, user=user, reason=_("Changed in the coordinators' portal"))
     return contact
-
-
-def _save_with(instance: Any, *, user: Any, reason: str) -> None:
-    instance._change_reason = reason
-    if getattr(user, "pk", None):
-        instance._history_user = user
-    instance.save()
 
 
 @transaction.atomic
@@ -441,7 +432,7 @@ def council_create(*, municipality: Municipality, name: str, user: Any) -> Preve
         status=PreventionCouncil.Status.IN_PREPARATION,
     )
     council.full_clean(exclude=["municipalities"])
-    _save_with(council, user=user, reason=_("Created in the coordinators' portal"))
+    save_with_history(council, user=user, reason=_("Created in the coordinators' portal"))
     council.municipalities.add(municipality)
     return council
 
@@ -450,11 +441,11 @@ def council_create(*, municipality: Municipality, name: str, user: Any) -> Preve
 def council_save(*, form: Any, formsets: list[Any], user: Any) -> PreventionCouncil:
     """Save the council with its working groups and members, all or nothing."""
     council = form.save(commit=False)
-    _save_with(council, user=user, reason=_("Changed in the coordinators' portal"))
+    save_with_history(council, user=user, reason=_("Changed in the coordinators' portal"))
     for formset in formsets:
         formset.instance = council
         for instance in formset.save(commit=False):
-            _save_with(instance, user=user, reason=_("Changed in the coordinators' portal"))
+            save_with_history(instance, user=user, reason=_("Changed in the coordinators' portal"))
         for instance in formset.deleted_objects:
             instance._history_user = user
             instance.delete()
@@ -468,7 +459,7 @@ def council_meeting_save(*, meeting: CouncilMeeting, minutes: Any, user: Any) ->
         data = validate_pdf_upload(minutes)
         meeting.minutes.save("niederschrift.pdf", ContentFile(data), save=False)
         meeting.minutes_sha256 = hashlib.sha256(data).hexdigest()
-    _save_with(meeting, user=user, reason=_("Recorded in the coordinators' portal"))
+    save_with_history(meeting, user=user, reason=_("Recorded in the coordinators' portal"))
     return meeting
 
 
@@ -485,7 +476,7 @@ def service_request_create(
         requested_by=user,
     )
     request.full_clean()
-    _save_with(request, user=user, reason=_("Sent from the coordinators' portal"))
+    save_with_history(request, user=user, reason=_("Sent from the coordinators' portal"))
     transaction.on_commit(lambda: _notify_office(request))
     return request
 
