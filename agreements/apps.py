@@ -8,7 +8,10 @@ class AgreementsConfig(AppConfig):
 
     def ready(self) -> None:
         from asskomm.portal import register_provider
+        from asskomm.verification import register_lookup
 
         from .portal import contribution
+        from .selectors import verify_agreement_fingerprint
 
         register_provider(contribution)
+        register_lookup(verify_agreement_fingerprint)

@@ -3,7 +3,10 @@
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
+from asskomm.verification import VerifiedDocument
 from municipalities.selectors import is_lpr_staff, municipalities_visible_to
 
 from .models import AgreementDocument, CoachingProcess, CooperationAgreement
@@ -62,3 +65,43 @@ def coaching_processes_of_coach(user: Any) -> QuerySet[CoachingProcess]:
     if not user.is_authenticated or not user.is_active:
         return CoachingProcess.objects.none()
     return CoachingProcess.objects.filter(coach=user)
+
+
+def verify_agreement_fingerprint(fingerprint: str) -> VerifiedDocument | None:
+    """What the public verification page may say about an agreement's document."""
+    agreement, document = documents_matching_fingerprint(fingerprint)
+    if agreement is None:
+        return None
+    content = agreement.frozen_content or {}
+    details = (
+        [(str(_("Text frozen on")), date_format(agreement.frozen_at, "DATE_FORMAT"))]
+        if agreement.frozen_at
+        else []
+    )
+    if agreement.signed_on:
+        details.append((str(_("Signed on")), date_format(agreement.signed_on, "DATE_FORMAT")))
+    if agreement.terminated_on:
+        details.append(
+            (str(_("Terminated on")), date_format(agreement.terminated_on, "DATE_FORMAT"))
+        )
+    successor = CooperationAgreement.objects.filter(predecessor=agreement).first()
+    if successor is not None and successor.label:
+        details.append((str(_("Newer version")), successor.label))
+    warning = ""
+    if agreement.status == CooperationAgreement.Status.TERMINATED:
+        warning = str(_("This agreement has been terminated and is no longer in force."))
+    elif agreement.status == CooperationAgreement.Status.SUPERSEDED:
+        warning = str(_("This version has been replaced by a newer one."))
+    return VerifiedDocument(
+        kind=str(_("Cooperation agreement")),
+        label=agreement.label,
+        parties=[
+            *content.get("partners", []),
+            content.get("police_directorate", ""),
+            "Landespräventionsrat Sachsen",
+        ],
+        status=str(agreement.get_status_display()),
+        details=details,
+        warning=warning,
+        matched_file=str(document.get_kind_display()) if document else "",
+    )

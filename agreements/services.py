@@ -171,7 +171,7 @@ def content_fingerprint(snapshot: dict[str, Any]) -> str:
 
 
 def verification_url(fingerprint: str) -> str:
-    return settings.SITE_URL + reverse("agreements:verify_fingerprint", args=[fingerprint])
+    return settings.SITE_URL + reverse("verify_fingerprint", args=[fingerprint])
 
 
 @transaction.atomic

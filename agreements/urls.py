@@ -1,16 +1,10 @@
-from django.urls import path, re_path
+from django.urls import path
 
 from . import views
 
 app_name = "agreements"
 
 urlpatterns = [
-    path("pruefen/", views.verify, name="verify"),
-    re_path(
-        r"^pruefen/(?P<fingerprint>[0-9a-fA-F]{16,64})/$",
-        views.verify_fingerprint,
-        name="verify_fingerprint",
-    ),
     path("coaching/", views.coach_process_list, name="coach_process_list"),
     path("coaching/<int:pk>/", views.coach_process_detail, name="coach_process_detail"),
     path("coaching/<int:pk>/bearbeiten/", views.coach_process_edit, name="coach_process_edit"),

@@ -1,9 +1,7 @@
-"""Public verification of documents, and the coach's own pages."""
+"""The coach's own pages, and the agreement documents in the coordinators' portal."""
 
-import hashlib
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Case, Value, When
@@ -17,60 +15,11 @@ from accounts.roles import Role
 from municipalities.selectors import user_has_role
 from municipalities.views import coordinator_view
 
-from .forms import CoachingProcessForm, CoachingSessionForm, DocumentCheckForm, FingerprintForm
+from .forms import CoachingProcessForm, CoachingSessionForm
 from .models import AgreementDocument, CoachingProcess, CoachingSession
 from .portal import agreements_of_municipality
-from .selectors import coaching_processes_of_coach, documents_matching_fingerprint
+from .selectors import coaching_processes_of_coach
 from .services import coaching_process_update, coaching_session_save
-
-
-def _result(request: HttpRequest, fingerprint: str) -> HttpResponse:
-    agreement, document = documents_matching_fingerprint(fingerprint)
-    context = {
-        "fingerprint_form": FingerprintForm(),
-        "document_form": DocumentCheckForm(),
-        "checked": fingerprint,
-        "agreement": agreement,
-        "document": document,
-    }
-    return render(request, "agreements/verify.html", context, status=200 if agreement else 404)
-
-
-@require_http_methods(["GET", "POST"])
-def verify(request: HttpRequest) -> HttpResponse:
-    """Public page: is a printed or uploaded document a genuine document of the portal?"""
-    fingerprint_form = FingerprintForm(request.GET or None)
-    document_form = DocumentCheckForm()
-    if request.method == "POST":
-        document_form = DocumentCheckForm(request.POST, request.FILES)
-        if document_form.is_valid():
-            upload = document_form.cleaned_data["document"]
-            if upload.size > settings.ASSKOMM_MAX_UPLOAD_BYTES:
-                document_form.add_error(
-                    "document",
-                    _("The file is too large; at most %(limit)s MB are allowed.")
-                    % {"limit": settings.ASSKOMM_MAX_UPLOAD_BYTES // 1_000_000},
-                )
-            else:
-                digest = hashlib.sha256()
-                for chunk in upload.chunks():
-                    digest.update(chunk)
-                return _result(request, digest.hexdigest())
-    elif fingerprint_form.is_valid():
-        return redirect(
-            "agreements:verify_fingerprint", fingerprint_form.cleaned_data["fingerprint"]
-        )
-    return render(
-        request,
-        "agreements/verify.html",
-        {"fingerprint_form": fingerprint_form, "document_form": document_form},
-        status=400 if request.method == "POST" or request.GET else 200,
-    )
-
-
-def verify_fingerprint(request: HttpRequest, fingerprint: str) -> HttpResponse:
-    """The verification result for a fingerprint, as linked from the QR code of a document."""
-    return _result(request, fingerprint.lower())
 
 
 def _coach_only(request: HttpRequest) -> None:

@@ -1,12 +1,18 @@
 """URL root: puts the apps together."""
 
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from . import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("pruefen/", views.verify, name="verify"),
+    re_path(
+        r"^pruefen/(?P<fingerprint>[0-9a-fA-F]{16,64})/$",
+        views.verify_fingerprint,
+        name="verify_fingerprint",
+    ),
     path("", include("accounts.urls")),
     path("", include("agreements.urls")),
     path("kommune/", include("municipalities.urls")),

@@ -25,9 +25,7 @@ def released(make_draft, release):
 def test_the_qr_code_link_shows_a_genuine_agreement_and_its_parties(
     client: Client, released
 ) -> None:
-    response = client.get(
-        reverse("agreements:verify_fingerprint", args=[released.content_fingerprint])
-    )
+    response = client.get(reverse("verify_fingerprint", args=[released.content_fingerprint]))
 
     page = response.content.decode()
     assert response.status_code == 200
@@ -43,7 +41,7 @@ def test_the_qr_code_link_shows_a_genuine_agreement_and_its_parties(
 def test_the_short_fingerprint_from_the_footer_works_with_spaces(client: Client, released) -> None:
     typed = short_fingerprint(released.content_fingerprint).lower()
 
-    response = client.get(reverse("agreements:verify"), {"fingerprint": typed}, follow=True)
+    response = client.get(reverse("verify"), {"fingerprint": typed}, follow=True)
 
     assert response.status_code == 200
     assert "KV-2021-001" in response.content.decode()
@@ -58,7 +56,7 @@ def test_a_terminated_agreement_shows_as_such(client: Client, released, officer)
     )
 
     page = client.get(
-        reverse("agreements:verify_fingerprint", args=[released.content_fingerprint])
+        reverse("verify_fingerprint", args=[released.content_fingerprint])
     ).content.decode()
 
     assert "Beendet" in page
@@ -68,7 +66,7 @@ def test_a_terminated_agreement_shows_as_such(client: Client, released, officer)
 
 
 def test_an_unknown_fingerprint_is_not_confirmed(client: Client, released) -> None:
-    response = client.get(reverse("agreements:verify_fingerprint", args=["0123456789abcdef"]))
+    response = client.get(reverse("verify_fingerprint", args=["0123456789abcdef"]))
 
     assert response.status_code == 404
     assert "Kein bekanntes Dokument" in response.content.decode()
@@ -79,9 +77,7 @@ def test_uploading_the_stored_pdf_confirms_it_byte_for_byte(client: Client, rele
     with document.file.open("rb") as handle:
         data = handle.read()
 
-    response = client.post(
-        reverse("agreements:verify"), {"document": SimpleUploadedFile("kv.pdf", data)}
-    )
+    response = client.post(reverse("verify"), {"document": SimpleUploadedFile("kv.pdf", data)})
 
     assert response.status_code == 200
     assert "bis aufs letzte Byte unverändert" in response.content.decode()
@@ -97,9 +93,7 @@ def test_an_uploaded_signed_copy_is_verifiable_the_same_way(
         agreement=released, signed_on=date(2021, 11, 9), signed_copy=upload, user=officer
     )
 
-    response = client.post(
-        reverse("agreements:verify"), {"document": SimpleUploadedFile("scan.pdf", data)}
-    )
+    response = client.post(reverse("verify"), {"document": SimpleUploadedFile("scan.pdf", data)})
 
     assert response.status_code == 200
     assert "Unterschriebene Ausfertigung" in response.content.decode()
@@ -112,7 +106,7 @@ def test_a_changed_pdf_is_not_confirmed(client: Client, released) -> None:
     data[-20] ^= 0x01
 
     response = client.post(
-        reverse("agreements:verify"), {"document": SimpleUploadedFile("kv.pdf", bytes(data))}
+        reverse("verify"), {"document": SimpleUploadedFile("kv.pdf", bytes(data))}
     )
 
     assert response.status_code == 404
@@ -120,15 +114,15 @@ def test_a_changed_pdf_is_not_confirmed(client: Client, released) -> None:
 
 
 def test_bad_input_gets_a_german_message_not_an_error(client: Client, settings) -> None:
-    assert client.get(reverse("agreements:verify"), {"fingerprint": "xyz"}).status_code == 400
+    assert client.get(reverse("verify"), {"fingerprint": "xyz"}).status_code == 400
     assert (
         "mindestens die 16 Zeichen"
-        in client.get(reverse("agreements:verify"), {"fingerprint": "12 34"}).content.decode()
+        in client.get(reverse("verify"), {"fingerprint": "12 34"}).content.decode()
     )
-    assert client.post(reverse("agreements:verify"), {}).status_code == 400
+    assert client.post(reverse("verify"), {}).status_code == 400
     settings.ASSKOMM_MAX_UPLOAD_BYTES = 10
     too_big = client.post(
-        reverse("agreements:verify"),
+        reverse("verify"),
         {"document": SimpleUploadedFile("big.pdf", b"%PDF-" + b"x" * 100)},
     )
     assert too_big.status_code == 400
@@ -140,4 +134,4 @@ def test_a_draft_cannot_be_verified(client: Client, make_draft) -> None:
     draft = make_draft()
 
     assert draft.content_fingerprint == ""
-    assert client.get(reverse("agreements:verify_fingerprint", args=["0" * 64])).status_code == 404
+    assert client.get(reverse("verify_fingerprint", args=["0" * 64])).status_code == 404
