@@ -4,7 +4,8 @@ Celery delivers at least once, so every function here tolerates being called aga
 that already finished: the counters move only on the first transition of an item.
 """
 
-from collections.abc import Iterable
+import logging
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -13,6 +14,8 @@ from django.db.models import F
 from django.utils import timezone
 
 from .models import Job, JobItem
+
+logger = logging.getLogger(__name__)
 
 # After this many failed attempts an item is given up, even if a broker keeps re-delivering it.
 MAX_ATTEMPTS = 4
@@ -71,3 +74,29 @@ def job_item_finish(item_id: int, *, error: str = "", final: bool = True) -> Non
         job.status = Job.Status.FAILED if job.failed else Job.Status.DONE
         job.finished_at = timezone.now()
         job.save(update_fields=["status", "finished_at"])
+
+
+def run_job_item(task: Any, item_id: int, work: Callable[[int], Any], *, what: str) -> None:
+    """Run one job item inside a Celery task: count the attempt, record the outcome, retry.
+
+    A re-delivered task finds a finished item and does nothing. A failing attempt is retried
+    with backoff (2, 4, 8 … s) until ``MAX_ATTEMPTS``; without a broker (tasks run in-process)
+    it is tried again at once. ``work`` receives the target's primary key.
+    """
+    while True:
+        item = job_item_start(item_id)
+        if item is None:
+            return
+        try:
+            work(item.object_id)
+        except Exception as error:
+            final = item.attempts >= MAX_ATTEMPTS
+            job_item_finish(item_id, error=f"{type(error).__name__}: {error}", final=final)
+            logger.warning("%s %s failed (attempt %s)", what, item.object_id, item.attempts)
+            if final:
+                return
+            if task.request.is_eager:
+                continue
+            raise task.retry(exc=error, countdown=min(2**item.attempts, 60)) from error
+        job_item_finish(item_id)
+        return

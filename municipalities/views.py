@@ -70,9 +70,10 @@ def coordinator_view(view: View) -> View:
     return wrapped
 
 
-def _render(
+def render_portal(
     request: HttpRequest, template: str, municipality: Municipality, **context: Any
 ) -> HttpResponse:
+    """A portal page: the municipality, the switcher, and the section of the tab bar."""
     context.setdefault("section", "")
     return render(
         request,
@@ -99,7 +100,7 @@ def portal_entry(request: HttpRequest) -> HttpResponse:
 @coordinator_view
 def start(request: HttpRequest, municipality: Municipality) -> HttpResponse:
     """The municipality's path through ASSKomm, what is due next, and its documents."""
-    return _render(
+    return render_portal(
         request,
         "portal/start.html",
         municipality,
@@ -141,7 +142,7 @@ def municipality_data(request: HttpRequest, municipality: Municipality) -> HttpR
         else:
             messages.success(request, _("The contact data are saved."))
             return redirect("portal:municipality_data", municipality.ags)
-    return _render(
+    return render_portal(
         request,
         "portal/municipality_data.html",
         municipality,
@@ -172,7 +173,7 @@ def council_overview(request: HttpRequest, municipality: Municipality) -> HttpRe
         Prefetch("meetings", queryset=CouncilMeeting.objects.select_related("working_group")),
         "municipalities",
     )
-    return _render(
+    return render_portal(
         request,
         "portal/council_overview.html",
         municipality,
@@ -193,7 +194,7 @@ def council_new(request: HttpRequest, municipality: Municipality) -> HttpRespons
         )
         messages.success(request, _("The council has been created. Now enter its members."))
         return redirect("portal:council_edit", municipality.ags, council.pk)
-    return _render(
+    return render_portal(
         request,
         "portal/council_overview.html",
         municipality,
@@ -240,7 +241,7 @@ def council_edit(request: HttpRequest, municipality: Municipality, pk: int) -> H
     if draft is not None:
         # A restored draft is shown as typed, without complaining about what is still missing.
         _without_errors(form, groups, members)
-    return _render(
+    return render_portal(
         request,
         "portal/council_form.html",
         municipality,
@@ -295,7 +296,7 @@ def _meeting_form(
         else:
             messages.success(request, _("The meeting has been saved."))
             return redirect("portal:council", municipality.ags)
-    return _render(
+    return render_portal(
         request,
         "portal/meeting_form.html",
         municipality,
@@ -330,7 +331,7 @@ REQUEST_KINDS = {
 @coordinator_view
 def requests(request: HttpRequest, municipality: Municipality) -> HttpResponse:
     """The municipality's requests to the LPR office and their state."""
-    return _render(
+    return render_portal(
         request,
         "portal/requests.html",
         municipality,
@@ -359,7 +360,7 @@ def request_new(request: HttpRequest, municipality: Municipality, kind: str) -> 
             request, _("Your request has been sent. The Landespräventionsrat will contact you.")
         )
         return redirect("portal:requests", municipality.ags)
-    return _render(
+    return render_portal(
         request,
         "portal/request_form.html",
         municipality,
@@ -372,7 +373,7 @@ def request_new(request: HttpRequest, municipality: Municipality, kind: str) -> 
 @coordinator_view
 def documents(request: HttpRequest, municipality: Municipality) -> HttpResponse:
     """Every document of the municipality: agreement PDFs, minutes, later letters and reports."""
-    return _render(
+    return render_portal(
         request,
         "portal/documents.html",
         municipality,

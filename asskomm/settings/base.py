@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "accounts",
     "municipalities",
     "agreements",
+    "funding",
     "demo",
 ]
 

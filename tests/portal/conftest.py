@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -11,6 +12,13 @@ from django.test import Client
 from accounts.roles import Role
 from agreements.models import AgreementDocument
 from agreements.services import agreement_take_over
+from funding.models import (
+    Attachment,
+    CostLine,
+    FundingApplication,
+    FundingDecision,
+    FundingYear,
+)
 from municipalities.models import (
     CouncilMeeting,
     CouncilMember,
@@ -34,6 +42,10 @@ class Place:
     meeting: CouncilMeeting
     request: ServiceRequest
     document: AgreementDocument
+    draft: FundingApplication
+    attachment: Attachment
+    grant: FundingApplication
+    decision: FundingDecision
 
 
 def make_place(name: str, number: int, staff: Any) -> Place:
@@ -76,7 +88,63 @@ def make_place(name: str, number: int, staff: Any) -> Place:
         agreement=agreement, kind="unterzeichnet", sha256=f"{number:064d}", size=10
     )
     document.file.save("kv.pdf", ContentFile(b"%PDF-1.4 signed " + name.encode()), save=True)
-    return Place(municipality, coordinator, council, meeting, request, document)
+    draft, attachment, grant, decision = _funding(municipality, number)
+    return Place(
+        municipality,
+        coordinator,
+        council,
+        meeting,
+        request,
+        document,
+        draft,
+        attachment,
+        grant,
+        decision,
+    )
+
+
+def _funding(
+    municipality: Municipality, number: int
+) -> tuple[FundingApplication, Attachment, FundingApplication, FundingDecision]:
+    """A draft with an attachment, and a grant with its letter."""
+    year, _created = FundingYear.objects.get_or_create(
+        year=2026,
+        defaults={
+            "budget": Decimal("1300000.00"),
+            "call_opens": date(2025, 8, 31),
+            "call_closes": date(2025, 10, 15),
+        },
+    )
+    draft = FundingApplication.objects.create(
+        funding_year=year, municipality=municipality, title=f"Entwurf {municipality.name}"
+    )
+    CostLine.objects.create(
+        application=draft, kind="sachkosten", description="Material", amount=Decimal("1000.00")
+    )
+    attachment = Attachment(application=draft, title="Konzept", sha256="0" * 64)
+    attachment.file.save("anlage.pdf", ContentFile(b"%PDF-1.4 concept"), save=True)
+    grant = FundingApplication.objects.create(
+        funding_year=year,
+        municipality=municipality,
+        title=f"Projekt {municipality.name}",
+        file_number=f"KP-2026-{number:03d}",
+        status=FundingApplication.Status.APPROVED,
+        requested_amount=Decimal("9000.00"),
+        eligible_costs=Decimal("10000.00"),
+        approved_amount=Decimal("9000.00"),
+    )
+    CostLine.objects.create(
+        application=grant, kind="honorare", description="Referenten", amount=Decimal("10000.00")
+    )
+    decision = FundingDecision.objects.create(
+        application=grant,
+        kind=FundingDecision.Kind.GRANT,
+        decided_on=date(2026, 1, 20),
+        amount=Decimal("9000.00"),
+        content_fingerprint=f"{number:064x}",
+    )
+    decision.letter.save("bescheid.pdf", ContentFile(b"%PDF-1.4 letter"), save=True)
+    return draft, attachment, grant, decision
 
 
 @pytest.fixture

@@ -33,6 +33,21 @@ PORTAL_URLS: dict[str, tuple[Callable[[Place], dict[str, Any]], int]] = {
         lambda p: {"ags": p.municipality.ags, "pk": p.document.pk},
         200,
     ),
+    "funding:applications": (lambda p: {"ags": p.municipality.ags}, 200),
+    "funding:application": (lambda p: {"ags": p.municipality.ags, "pk": p.grant.pk}, 200),
+    "funding:step": (
+        lambda p: {"ags": p.municipality.ags, "pk": p.draft.pk, "step": "kosten"},
+        200,
+    ),
+    "funding:plan_check": (lambda p: {"ags": p.municipality.ags, "pk": p.draft.pk}, 405),
+    "funding:submit": (lambda p: {"ags": p.municipality.ags, "pk": p.draft.pk}, 405),
+    "funding:withdraw": (lambda p: {"ags": p.municipality.ags, "pk": p.draft.pk}, 405),
+    "funding:proof": (lambda p: {"ags": p.municipality.ags, "pk": p.grant.pk}, 200),
+    "funding:attachment": (
+        lambda p: {"ags": p.municipality.ags, "pk": p.draft.pk, "attachment": p.attachment.pk},
+        200,
+    ),
+    "funding:letter": (lambda p: {"ags": p.municipality.ags, "pk": p.decision.pk}, 200),
 }
 # Portal URLs without a municipality in them.
 UNSCOPED = {"portal:entry"}
@@ -87,6 +102,14 @@ def test_another_municipalitys_objects_answer_404(
 # The URLs that name an object besides the municipality.
 OBJECT_URLS = [
     "agreements:coordinator_document",
+    "funding:application",
+    "funding:attachment",
+    "funding:letter",
+    "funding:plan_check",
+    "funding:proof",
+    "funding:step",
+    "funding:submit",
+    "funding:withdraw",
     "portal:council_edit",
     "portal:meeting_edit",
     "portal:meeting_minutes",
@@ -109,8 +132,10 @@ def test_objects_of_another_municipality_under_ones_own_key_answer_404(
     """Own AGS in the URL, but the council, meeting or document of the other municipality."""
     foreign = PORTAL_URLS[name][0](place_b)
     url = reverse(name, kwargs={**foreign, "ags": place_a.municipality.ags})
+    post_only = PORTAL_URLS[name][1] == 405
 
-    assert coordinator_client.get(url).status_code == 404
+    assert coordinator_client.post(url, {"title": "X", "report": "X"}).status_code == 404
+    assert coordinator_client.get(url).status_code == (405 if post_only else 404)
 
 
 @pytest.mark.parametrize("name", sorted(PORTAL_URLS))

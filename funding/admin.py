@@ -1,0 +1,796 @@
+"""Staff admin of funding: years with their budget, applications with review and decisions.
+
+Every change of status goes through the services (buttons on the application and two list
+actions); the admin's own form only edits drafts. Decisions and payments are read-only records.
+"""
+
+from decimal import Decimal
+from typing import Any
+
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q, QuerySet, Sum
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.html import format_html
+from django.utils.translation import gettext as _gettext
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from simple_history.admin import SimpleHistoryAdmin
+
+from municipalities.models import District, PoliceDirectorate
+
+from .exports import export_queryset, to_csv, to_xlsx
+from .forms import (
+    AmendForm,
+    ApproveForm,
+    BulkApproveForm,
+    BulkRejectForm,
+    LateForm,
+    PaymentForm,
+    RejectForm,
+)
+from .models import (
+    ZERO,
+    Attachment,
+    CostLine,
+    FundingApplication,
+    FundingDecision,
+    FundingYear,
+    PayGroupCap,
+    Payment,
+)
+from .selectors import with_paid, year_totals
+from .services import (
+    application_accept_late,
+    application_amend,
+    application_approve,
+    application_problems,
+    application_record_check,
+    application_reject,
+    application_start_review,
+    application_withdraw,
+    payment_record,
+    plan_summary,
+    proof_review,
+)
+
+Status = FundingApplication.Status
+
+
+def eur(value: Decimal | None) -> str:
+    if value is None:
+        return "–"
+    return number_format(value, decimal_pos=2, force_grouping=True) + " €"
+
+
+def percent(rate: Decimal | None) -> str:
+    if rate is None:
+        return ""
+    return number_format(rate * 100, decimal_pos=1) + " %"
+
+
+@admin.register(FundingYear)
+class FundingYearAdmin(SimpleHistoryAdmin):
+    menu_order = 10
+    list_display = (
+        "year_label",
+        "status",
+        "call_window",
+        "budget_display",
+        "approved_display",
+        "paid_display",
+        "free_display",
+        "applications_link",
+    )
+    list_display_links = ("year_label",)
+    readonly_fields = ("committed",)
+    fields = ("year", "status", "budget", "committed", "call_opens", "call_closes", "notes")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[FundingYear]:
+        return (
+            super().get_queryset(request).annotate(paid_sum=Sum("applications__payments__amount"))
+        )
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        # The year of an existing funding year is its identity (file numbers carry it).
+        return ("year", "committed") if obj else ("committed",)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if obj is not None and obj.applications.exists():
+            return False
+        return super().has_delete_permission(request, obj)
+
+    @admin.display(description=_("funding year"), ordering="year")
+    def year_label(self, year: FundingYear) -> str:
+        return str(year.year)
+
+    @admin.display(description=_("call window"))
+    def call_window(self, year: FundingYear) -> str:
+        return f"{year.call_opens:%d.%m.%Y} – {year.call_closes:%d.%m.%Y}"
+
+    @admin.display(description=_("budget"), ordering="budget")
+    def budget_display(self, year: FundingYear) -> str:
+        return eur(year.budget)
+
+    @admin.display(description=_("approved"), ordering="committed")
+    def approved_display(self, year: FundingYear) -> str:
+        return eur(year.committed)
+
+    @admin.display(description=_("paid"))
+    def paid_display(self, year: FundingYear) -> str:
+        return eur(getattr(year, "paid_sum", None) or ZERO)
+
+    @admin.display(description=_("free"))
+    def free_display(self, year: FundingYear) -> str:
+        return eur(year.free)
+
+    @admin.display(description=_("applications"))
+    def applications_link(self, year: FundingYear) -> str:
+        url = reverse("admin:funding_fundingapplication_changelist")
+        return format_html(
+            '<a href="{}?funding_year__id__exact={}">{}</a>', url, year.pk, _("Applications")
+        )
+
+
+@admin.register(PayGroupCap)
+class PayGroupCapAdmin(admin.ModelAdmin):
+    menu_order = 90
+    list_display = ("pay_group", "valid_from", "cap_display", "source")
+    list_filter = ("pay_group",)
+
+    @admin.display(description=_("monthly ceiling"), ordering="monthly_cap")
+    def cap_display(self, cap: PayGroupCap) -> str:
+        return eur(cap.monthly_cap)
+
+
+class DraftOnlyInlineMixin:
+    """Lines of an application change only while it is a draft."""
+
+    def _draft(self, obj: Any) -> bool:
+        return obj is None or obj.status == Status.DRAFT
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._draft(obj) and super().has_add_permission(request, obj)  # type: ignore[misc]
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._draft(obj) and super().has_change_permission(request, obj)  # type: ignore[misc]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._draft(obj) and super().has_delete_permission(request, obj)  # type: ignore[misc]
+
+
+class CostLineInline(DraftOnlyInlineMixin, admin.TabularInline):
+    model = CostLine
+    extra = 0
+    fields = (
+        "position",
+        "kind",
+        "description",
+        "amount",
+        "is_capital_expenditure",
+        "pay_group",
+        "fte",
+        "months",
+    )
+
+
+class AttachmentInline(admin.TabularInline):
+    model = Attachment
+    extra = 0
+    fields = ("title", "download", "uploaded_at", "uploaded_by")
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.display(description=_("file"))
+    def download(self, attachment: Attachment) -> str:
+        url = reverse("admin:funding_attachment_download", args=[attachment.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Download"))
+
+
+class RecordInline(admin.TabularInline):
+    """Decisions and payments are records: shown, never edited or deleted here."""
+
+    extra = 0
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class DecisionInline(RecordInline):
+    model = FundingDecision
+    fields = ("reference", "kind", "decided_on", "amount_display", "decided_by", "letter_link")
+    readonly_fields = fields
+
+    @admin.display(description=_("reference"))
+    def reference(self, decision: FundingDecision) -> str:
+        return f"{decision.application.file_number}/{decision.number}"
+
+    @admin.display(description=_("amount"))
+    def amount_display(self, decision: FundingDecision) -> str:
+        return eur(decision.amount)
+
+    @admin.display(description=_("letter (PDF)"))
+    def letter_link(self, decision: FundingDecision) -> str:
+        if not decision.letter:
+            return str(_("being rendered …"))
+        url = reverse("admin:funding_letter_download", args=[decision.pk])
+        sent = (
+            _("mailed %(when)s")
+            % {"when": timezone.localtime(decision.letter_sent_at).strftime("%d.%m.%Y %H:%M")}
+            if decision.letter_sent_at
+            else _("not mailed (no coordinator)")
+        )
+        verify = reverse("verify_fingerprint", args=[decision.content_fingerprint])
+        return format_html(
+            '<a href="{}">{}</a> · {} · <a href="{}">{}</a>',
+            url,
+            _("Download"),
+            sent,
+            verify,
+            _("verification"),
+        )
+
+
+class PaymentInline(RecordInline):
+    model = Payment
+    fields = ("paid_on", "kind", "amount_display", "reference", "created_by", "created_at")
+    readonly_fields = fields
+
+    @admin.display(description=_("amount"))
+    def amount_display(self, payment: Payment) -> str:
+        return eur(payment.amount)
+
+
+class DistrictFilter(admin.SimpleListFilter):
+    """The Kreis of the applicant: of the municipality, or the Landkreis itself."""
+
+    title = _("Kreis")
+    parameter_name = "kreis"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[Any, Any]]:
+        return [(district.key, district.name) for district in District.objects.order_by("name")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        if not self.value():
+            return queryset
+        return queryset.filter(
+            Q(municipality__district__key=self.value()) | Q(district__key=self.value())
+        )
+
+
+class PoliceDirectorateFilter(admin.SimpleListFilter):
+    title = _("police directorate")
+    parameter_name = "pd"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[Any, Any]]:
+        return [(pd.pk, pd.name) for pd in PoliceDirectorate.objects.order_by("name")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        if not self.value():
+            return queryset
+        try:
+            pk = int(self.value() or "")
+        except ValueError:
+            return queryset.none()
+        return queryset.filter(
+            Q(municipality__district__police_directorate_id=pk)
+            | Q(district__police_directorate_id=pk)
+        )
+
+
+STATE_FIELDS = (
+    "file_number",
+    "status",
+    "requested_amount",
+    "eligible_costs",
+    "approved_amount",
+    "submitted_on",
+    "submitted_by",
+    "late_acceptance_reason",
+    "factual_check_at",
+    "factual_check_by",
+    "arithmetic_check_at",
+    "arithmetic_check_by",
+    "proof_due_on",
+    "reminder_sent_on",
+)
+
+
+@admin.register(FundingApplication)
+class FundingApplicationAdmin(SimpleHistoryAdmin):
+    menu_order = 20
+    change_form_template = "admin/funding/fundingapplication/change_form.html"
+    change_list_template = "admin/funding/fundingapplication/change_list.html"
+    list_display = (
+        "number_display",
+        "title",
+        "applicant",
+        "funding_year",
+        "field_of_action",
+        "status",
+        "requested_display",
+        "approved_display",
+        "paid_display",
+    )
+    list_display_links = ("number_display", "title")
+    list_filter = (
+        "funding_year",
+        "status",
+        "field_of_action",
+        DistrictFilter,
+        PoliceDirectorateFilter,
+    )
+    search_fields = ("file_number", "title", "municipality__name", "=municipality__ags")
+    list_select_related = ("funding_year", "municipality", "district")
+    autocomplete_fields = ("municipality", "district", "consultation")
+    inlines = (CostLineInline, AttachmentInline, DecisionInline, PaymentInline)
+    actions = ("approve_selected", "reject_selected", "export_csv", "export_xlsx")
+    list_per_page = 100
+    fieldsets = (
+        (
+            _("Applicant"),
+            {"fields": ("funding_year", "municipality", "district", "recipient", "consultation")},
+        ),
+        (
+            _("Project"),
+            {"fields": ("title", "field_of_action", "starts_on", "ends_on")},
+        ),
+        (
+            _("Description (Beccaria standard)"),
+            {
+                "fields": (
+                    "problem",
+                    "causes",
+                    "goals",
+                    "measures",
+                    "implementation",
+                    "evaluation",
+                )
+            },
+        ),
+        (
+            _("Financing"),
+            {"fields": ("own_funds", "own_contribution_in_kind", "third_party_funds")},
+        ),
+        (_("Status"), {"fields": STATE_FIELDS}),
+    )
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[FundingApplication]:
+        return with_paid(super().get_queryset(request))
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        # Only a draft is edited in the form; after submission the application is a record and
+        # changes only through the decisions below it.
+        if obj is not None and obj.status != Status.DRAFT:
+            return [name for fieldset in self.fieldsets for name in fieldset[1]["fields"]]
+        return STATE_FIELDS
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if obj is not None and obj.status != Status.DRAFT:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        obj._history_user = request.user
+        obj._change_reason = _gettext("Draft edited by the LPR office")
+        super().save_model(request, obj, form, change)
+
+    @admin.display(description=_("file number"), ordering="file_number")
+    def number_display(self, application: FundingApplication) -> str:
+        return application.file_number or str(_("Draft"))
+
+    @admin.display(description=_("applicant"))
+    def applicant(self, application: FundingApplication) -> str:
+        return application.applicant_name
+
+    @admin.display(description=_("requested"), ordering="requested_amount")
+    def requested_display(self, application: FundingApplication) -> str:
+        return eur(application.requested_amount)
+
+    @admin.display(description=_("approved"), ordering="approved_amount")
+    def approved_display(self, application: FundingApplication) -> str:
+        return eur(application.approved_amount)
+
+    @admin.display(description=_("paid"), ordering="paid_total")
+    def paid_display(self, application: FundingApplication) -> str:
+        paid = getattr(application, "paid_total", None)
+        return eur(paid) if paid else "–"
+
+    # --- The list: sums of the filtered applications and of the funding year
+
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        response = super().changelist_view(request, extra_context)
+        context = getattr(response, "context_data", None)
+        if context is None or "cl" not in context:
+            return response
+        changelist = context["cl"]
+        filtered = changelist.queryset.order_by()
+        sums = filtered.aggregate(
+            requested=Sum("requested_amount"), approved=Sum("approved_amount")
+        )
+        paid = Payment.objects.filter(application__in=filtered.values("pk")).aggregate(
+            total=Sum("amount")
+        )
+        context["funding_sums"] = {
+            "requested": eur(sums["requested"] or ZERO),
+            "approved": eur(sums["approved"] or ZERO),
+            "paid": eur(paid["total"] or ZERO),
+        }
+        year_id = request.GET.get("funding_year__id__exact")
+        years = FundingYear.objects.order_by("-year")
+        if year_id and year_id.isdigit():
+            years = years.filter(pk=int(year_id))
+        else:
+            years = years.exclude(status=FundingYear.Status.CLOSED)[:2]
+        context["funding_years"] = [
+            {"year": year, **{key: eur(value) for key, value in year_totals(year).items()}}
+            for year in years
+        ]
+        return response
+
+    # --- Actions on the list
+
+    @admin.action(description=_("Approve the selected at the amounts requested"))
+    def approve_selected(
+        self, request: HttpRequest, queryset: QuerySet[FundingApplication]
+    ) -> HttpResponse | None:
+        return self._bulk_decision(request, queryset, approve=True)
+
+    @admin.action(description=_("Reject the selected"))
+    def reject_selected(
+        self, request: HttpRequest, queryset: QuerySet[FundingApplication]
+    ) -> HttpResponse | None:
+        return self._bulk_decision(request, queryset, approve=False)
+
+    def _bulk_decision(
+        self, request: HttpRequest, queryset: QuerySet[FundingApplication], *, approve: bool
+    ) -> HttpResponse | None:
+        """An intermediate page with the total and the free budget; each decision on its own."""
+        applications = list(queryset.select_related("funding_year", "municipality", "district"))
+        form_class = BulkApproveForm if approve else BulkRejectForm
+        form = form_class(request.POST if "confirm" in request.POST else None)
+        if "confirm" in request.POST and form.is_valid():
+            done, failed = 0, []
+            for application in applications:
+                try:
+                    if approve:
+                        application_approve(
+                            application=application,
+                            amount=application.requested_amount or ZERO,
+                            decided_on=form.cleaned_data["decided_on"],
+                            conditions=form.cleaned_data["conditions"],
+                            user=request.user,
+                        )
+                    else:
+                        application_reject(
+                            application=application,
+                            reason=form.cleaned_data["reason"],
+                            decided_on=form.cleaned_data["decided_on"],
+                            user=request.user,
+                        )
+                except ValidationError as error:
+                    failed.append(f"{application}: {' '.join(error.messages)}")
+                else:
+                    done += 1
+            if done:
+                self.message_user(
+                    request,
+                    ngettext(
+                        "%(count)d application decided; its letter is being rendered.",
+                        "%(count)d applications decided; their letters are being rendered.",
+                        done,
+                    )
+                    % {"count": done},
+                    messages.SUCCESS,
+                )
+            for failure in failed:
+                self.message_user(request, failure, messages.ERROR)
+            return None
+        totals: dict[int, dict[str, Any]] = {}
+        for application in applications:
+            year = application.funding_year
+            entry = totals.setdefault(year.pk, {"year": year, "sum": ZERO})
+            entry["sum"] += application.requested_amount or ZERO
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Approve applications") if approve else _("Reject applications"),
+            "opts": self.model._meta,
+            "applications": [
+                (application, eur(application.requested_amount)) for application in applications
+            ],
+            "not_in_review": [a for a in applications if a.status != Status.IN_REVIEW],
+            "years": [
+                {
+                    "year": entry["year"].year,
+                    "sum": eur(entry["sum"]),
+                    "free": eur(entry["year"].free),
+                    "exceeds": entry["sum"] > entry["year"].free,
+                }
+                for entry in totals.values()
+            ],
+            "form": form,
+            "approve": approve,
+            "action": request.POST.get("action"),
+            "selected": request.POST.getlist(helpers.ACTION_CHECKBOX_NAME),
+        }
+        return TemplateResponse(request, "admin/funding/bulk_decision.html", context)
+
+    def _export_name(self, queryset: QuerySet[FundingApplication], extension: str) -> str:
+        years = sorted(
+            {str(year) for year in queryset.values_list("funding_year__year", flat=True)}
+        )
+        stamp = timezone.localdate().strftime("%Y-%m-%d")
+        return f"foerderantraege-{'-'.join(years[:3]) or 'leer'}-{stamp}.{extension}"
+
+    @admin.action(description=_("Export the selected as CSV"))
+    def export_csv(
+        self, request: HttpRequest, queryset: QuerySet[FundingApplication]
+    ) -> HttpResponse:
+        data = to_csv(export_queryset(queryset))
+        response = HttpResponse(data, content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = (
+            f'attachment; filename="{self._export_name(queryset, "csv")}"'
+        )
+        return response
+
+    @admin.action(description=_("Export the selected as XLSX"))
+    def export_xlsx(
+        self, request: HttpRequest, queryset: QuerySet[FundingApplication]
+    ) -> HttpResponse:
+        data = to_xlsx(export_queryset(queryset), sheet_title=_gettext("Funding applications"))
+        response = HttpResponse(
+            data,
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = (
+            f'attachment; filename="{self._export_name(queryset, "xlsx")}"'
+        )
+        return response
+
+    # --- Transitions on the application's page
+
+    def get_urls(self) -> list[Any]:
+        view = self.admin_site.admin_view
+        transitions = [
+            ("pruefung-beginnen", "start_review"),
+            ("sachlich-geprueft", "factual_check"),
+            ("rechnerisch-geprueft", "arithmetic_check"),
+            ("bewilligen", "approve"),
+            ("ablehnen", "reject"),
+            ("aendern", "amend"),
+            ("verspaetet-annehmen", "accept_late"),
+            ("zurueckziehen", "withdraw"),
+            ("auszahlung", "payment"),
+            ("nachweis-pruefen", "proof_review"),
+        ]
+        return [
+            *[
+                path(
+                    f"<int:pk>/{slug}/",
+                    view(self._transition_view(name)),
+                    name=f"funding_{name}",
+                )
+                for slug, name in transitions
+            ],
+            path(
+                "export/<int:year>/<str:fmt>/", view(self.year_export_view), name="funding_export"
+            ),
+            path("bescheide/<int:pk>/pdf/", view(self.letter_view), name="funding_letter_download"),
+            path(
+                "anlagen/<int:pk>/", view(self.attachment_view), name="funding_attachment_download"
+            ),
+            *super().get_urls(),
+        ]
+
+    TRANSITIONS: dict[str, tuple[Any, Any, Any]] = {
+        "start_review": (application_start_review, None, _("The review has started.")),
+        "factual_check": (
+            lambda **kw: application_record_check(check="factual", **kw),
+            None,
+            _("Factual review recorded."),
+        ),
+        "arithmetic_check": (
+            lambda **kw: application_record_check(check="arithmetic", **kw),
+            None,
+            _("Arithmetic review recorded."),
+        ),
+        "approve": (
+            application_approve,
+            ApproveForm,
+            _("Approved; the grant letter is being rendered and will be mailed."),
+        ),
+        "reject": (
+            application_reject,
+            RejectForm,
+            _("Rejected; the letter is being rendered and will be mailed."),
+        ),
+        "amend": (
+            application_amend,
+            AmendForm,
+            _("Amended; the letter is being rendered and will be mailed."),
+        ),
+        "accept_late": (
+            application_accept_late,
+            LateForm,
+            _("Accepted outside the call window; the reason is on record."),
+        ),
+        "withdraw": (application_withdraw, None, _("The application has been withdrawn.")),
+        "payment": (payment_record, PaymentForm, _("The payment has been recorded.")),
+        "proof_review": (proof_review, None, _("The proof of use has been reviewed; closed.")),
+    }
+
+    def _transition_view(self, name: str) -> Any:
+        def view(request: HttpRequest, pk: int) -> HttpResponse:
+            return self._transition(request, pk, name)
+
+        return view
+
+    def _back(self, application: FundingApplication) -> HttpResponseRedirect:
+        return redirect("admin:funding_fundingapplication_change", application.pk)
+
+    def _transition(self, request: HttpRequest, pk: int, name: str) -> HttpResponse:
+        """A status button: POST only; form errors and refused rules come back as messages."""
+        application = get_object_or_404(FundingApplication, pk=pk)
+        if not self.has_change_permission(request, application):
+            raise PermissionDenied
+        if request.method != "POST":
+            return self._back(application)
+        action, form_class, done = self.TRANSITIONS[name]
+        data: dict[str, Any] = {}
+        if form_class is not None:
+            form = form_class(request.POST)
+            if not form.is_valid():
+                for field, errors in form.errors.items():
+                    label = form.fields[field].label if field in form.fields else ""
+                    for error in errors:
+                        self.message_user(
+                            request, f"{label}: {error}" if label else error, messages.ERROR
+                        )
+                return self._back(application)
+            data = form.cleaned_data
+        try:
+            action(application=application, user=request.user, **data)
+        except ValidationError as error:
+            for message in error.messages:
+                self.message_user(request, message, messages.ERROR)
+            return self._back(application)
+        self.message_user(request, str(done), messages.SUCCESS)
+        return self._back(application)
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        application = self.get_object(request, object_id)
+        context = dict(extra_context or {})
+        if application is not None:
+            today = timezone.localdate()
+            year = application.funding_year
+            summary = plan_summary(application)
+            context.update(
+                {
+                    "summary": summary,
+                    "summary_eur": {
+                        "total": eur(summary.total_costs),
+                        "eligible": eur(summary.eligible_costs),
+                        "own": eur(summary.own_share),
+                        "third": eur(summary.third_party_funds),
+                        "requested": eur(summary.requested),
+                        "max_grant": eur(summary.max_grant),
+                        "own_rate": percent(summary.own_share_rate),
+                        "rate": percent(summary.funding_rate),
+                    },
+                    "approved": eur(application.approved_amount),
+                    "problems": application_problems(application, today=today)
+                    if application.status == Status.DRAFT
+                    else [],
+                    "window_open": year.call_opens <= today <= year.call_closes,
+                    "year_free": eur(year.free),
+                    "paid": eur(getattr(application, "paid_total", None) or ZERO),
+                    "open_to_pay": eur(
+                        (application.approved_amount or ZERO)
+                        - (getattr(application, "paid_total", None) or ZERO)
+                    ),
+                    "proof": getattr(application, "proof", None),
+                    "approve_form": ApproveForm(
+                        initial={"amount": application.requested_amount, "decided_on": today},
+                        auto_id="id_approve_%s",
+                    ),
+                    "reject_form": RejectForm(
+                        initial={"decided_on": today}, auto_id="id_reject_%s"
+                    ),
+                    "amend_form": AmendForm(
+                        initial={"amount": application.approved_amount, "decided_on": today},
+                        auto_id="id_amend_%s",
+                    ),
+                    "late_form": LateForm(auto_id="id_late_%s"),
+                    "payment_form": PaymentForm(
+                        initial={
+                            "paid_on": today,
+                            "kind": Payment.Kind.REIMBURSEMENT,
+                        },
+                        auto_id="id_payment_%s",
+                    ),
+                }
+            )
+            if context["proof"] is not None:
+                context["proof_lines"] = [
+                    (line.cost_line, eur(line.cost_line.amount), eur(line.actual_amount))
+                    for line in context["proof"].lines.select_related("cost_line")
+                ]
+                context["proof_eur"] = {
+                    "eligible": eur(context["proof"].eligible_actual),
+                    "earned": eur(context["proof"].funded_actual),
+                    "refund": eur(context["proof"].refund_amount),
+                }
+        return super().change_view(request, object_id, form_url, context)
+
+    # --- Files and exports
+
+    def year_export_view(self, request: HttpRequest, year: int, fmt: str) -> HttpResponseBase:
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        funding_year = get_object_or_404(FundingYear, year=year)
+        applications = export_queryset(FundingApplication.objects.filter(funding_year=funding_year))
+        stamp = timezone.localdate().strftime("%Y-%m-%d")
+        if fmt == "csv":
+            response = HttpResponse(to_csv(applications), content_type="text/csv; charset=utf-8")
+        elif fmt == "xlsx":
+            response = HttpResponse(
+                to_xlsx(applications, sheet_title=f"Förderjahr {funding_year.year}"),
+                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            )
+        else:
+            raise Http404
+        response["Content-Disposition"] = (
+            f'attachment; filename="foerderjahr-{funding_year.year}-{stamp}.{fmt}"'
+        )
+        return response
+
+    def letter_view(self, request: HttpRequest, pk: int) -> HttpResponseBase:
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        decision = get_object_or_404(FundingDecision.objects.exclude(letter=""), pk=pk)
+        return FileResponse(
+            decision.letter.open("rb"),
+            as_attachment=True,
+            filename=decision.letter.name.rsplit("/", 1)[-1],
+            content_type="application/pdf",
+        )
+
+    def attachment_view(self, request: HttpRequest, pk: int) -> HttpResponseBase:
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        attachment = get_object_or_404(Attachment, pk=pk)
+        return FileResponse(
+            attachment.file.open("rb"),
+            as_attachment=True,
+            filename=f"{attachment.title}.pdf",
+            content_type="application/pdf",
+        )
