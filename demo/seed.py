@@ -41,6 +41,7 @@ from municipalities.services import (
 
 from .agreements import seed_agreements, seed_coaching
 from .builtin_register import builtin_edition
+from .funding import seed_funding
 
 DEMO_PASSWORD = "asskomm-demo"  # noqa: S105 - published on purpose; dev only
 LAUNCH = date(2019, 2, 6)
@@ -492,6 +493,7 @@ def seed_demo() -> list[str]:
     seed_history(users, out)
     seed_agreements(users, out)
     seed_coaching(users, out)
+    seed_funding(users, out)
     if not Municipality.objects.filter(Q(is_model_municipality=True)).exists():
         out.append("Hinweis: keine Modellkommunen im Register gefunden.")
     return out

@@ -10,6 +10,7 @@ from accounts.models import User
 from accounts.roles import Role
 from agreements.models import AgreementDocument, CoachingProcess, CooperationAgreement
 from demo.seed import DEMO_PASSWORD
+from funding.models import FundingApplication
 from municipalities.models import Consultation, Municipality, PreventionCouncil, RegisterImport
 
 pytestmark = pytest.mark.django_db
@@ -86,6 +87,42 @@ def test_demo_has_the_agreements_of_the_press_releases_with_their_pdfs(
     assert CoachingProcess.objects.filter(coach__email="coach@institut-b3.example").exists()
 
 
+def test_demo_has_funding_years_grants_and_the_published_figures(
+    gv100ad_path, django_capture_on_commit_callbacks
+) -> None:
+    from decimal import Decimal
+
+    from django.db.models import Sum
+
+    from funding.models import FundingApplication, FundingDecision, FundingYear
+
+    with django_capture_on_commit_callbacks(execute=True):
+        output = seed()
+
+    years = {year.year: year for year in FundingYear.objects.all()}
+    assert set(range(2019, 2027)) <= set(years)
+    for year in years.values():
+        assert year.budget == Decimal("1300000.00")
+        approved = year.applications.aggregate(total=Sum("approved_amount"))["total"] or 0
+        assert year.committed == approved <= year.budget, year.year
+    grossenhain = FundingApplication.objects.get(
+        municipality__ags="14627060", title="Bürger für unsere saubere Stadt"
+    )
+    assert grossenhain.funding_year.year == 2021
+    assert grossenhain.approved_amount == Decimal("21150.00")
+    early = FundingDecision.objects.filter(decided_on__lte="2021-02-06").aggregate(
+        total=Sum("amount")
+    )["total"]
+    assert early > Decimal("420000")
+    assert "bis Februar 2021 bewilligt" in output
+    # The current years went through the services: a real letter, and work for the office.
+    assert FundingDecision.objects.exclude(letter="").exists()
+    assert FundingApplication.objects.filter(status=FundingApplication.Status.IN_REVIEW).exists()
+    assert FundingApplication.objects.filter(
+        status=FundingApplication.Status.DRAFT, municipality__ags="14628060"
+    ).exists()
+
+
 def test_demo_twice_adds_nothing(gv100ad_path) -> None:
     seed()
     counts = (
@@ -94,6 +131,7 @@ def test_demo_twice_adds_nothing(gv100ad_path) -> None:
         PreventionCouncil.objects.count(),
         User.objects.count(),
         RegisterImport.objects.count(),
+        FundingApplication.objects.count(),
     )
 
     seed()
@@ -104,6 +142,7 @@ def test_demo_twice_adds_nothing(gv100ad_path) -> None:
         PreventionCouncil.objects.count(),
         User.objects.count(),
         RegisterImport.objects.count(),
+        FundingApplication.objects.count(),
     ) == counts
 
 
