@@ -404,7 +404,7 @@ class FundingApplicationAdmin(SimpleHistoryAdmin):
     def applicant(self, application: FundingApplication) -> str:
         return application.applicant_name
 
-    @admin.display(description=_("requested"), ordering="requested_amount")
+    @admin.display(description=_("amount requested"), ordering="requested_amount")
     def requested_display(self, application: FundingApplication) -> str:
         return eur(application.requested_amount)
 
@@ -444,7 +444,8 @@ class FundingApplicationAdmin(SimpleHistoryAdmin):
         if year_id and year_id.isdigit():
             years = years.filter(pk=int(year_id))
         else:
-            years = years.exclude(status=FundingYear.Status.CLOSED)[:2]
+            # The years money is still being decided or paid in.
+            years = years.exclude(status=FundingYear.Status.CLOSED)[:3]
         context["funding_years"] = [
             {"year": year, **{key: eur(value) for key, value in year_totals(year).items()}}
             for year in years

@@ -417,7 +417,11 @@ class Attachment(models.Model):
     sha256 = models.CharField(_("SHA-256"), max_length=64)
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        verbose_name=_("uploaded by"),
     )
 
     class Meta:
@@ -517,7 +521,11 @@ class Payment(models.Model):
     paid_on = models.DateField(_("paid on"))
     reference = models.CharField(_("reference"), max_length=100, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        verbose_name=_("recorded by"),
     )
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
@@ -549,11 +557,20 @@ class ProofOfUse(TimeStampedModel):
     report = models.TextField(_("narrative report (Sachbericht)"))
     submitted_on = models.DateField(_("submitted on"))
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        verbose_name=_("submitted by"),
     )
     reviewed_on = models.DateField(_("reviewed on"), null=True, blank=True)
     reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("reviewed by"),
     )
     eligible_actual = models.DecimalField(
         _("eligible actual costs (EUR)"),
@@ -590,8 +607,12 @@ class ProofOfUse(TimeStampedModel):
 
 
 class ProofCostLine(models.Model):
-    proof = models.ForeignKey(ProofOfUse, on_delete=models.CASCADE, related_name="lines")
-    cost_line = models.ForeignKey(CostLine, on_delete=models.PROTECT, related_name="actuals")
+    proof = models.ForeignKey(
+        ProofOfUse, on_delete=models.CASCADE, related_name="lines", verbose_name=_("proof of use")
+    )
+    cost_line = models.ForeignKey(
+        CostLine, on_delete=models.PROTECT, related_name="actuals", verbose_name=_("cost line")
+    )
     actual_amount = models.DecimalField(
         _("actual amount (EUR)"), max_digits=12, decimal_places=2, validators=[MinValueValidator(0)]
     )

@@ -117,6 +117,7 @@ def application_detail(request: HttpRequest, municipality: Municipality, pk: int
         decisions=application.decisions.order_by("number"),
         payments=application.payments.order_by("paid_on"),
         lines=application.cost_lines.all(),
+        proof=getattr(application, "proof", None),
     )
 
 

@@ -550,3 +550,17 @@ def test_every_transition_leaves_history_with_author(
     assert entries[-5].history_user == coordinator
     assert all(entry.history_user == officer for entry in entries[-4:])
     assert all(entry.history_change_reason for entry in entries[-5:])
+
+
+def test_the_reminder_is_scheduled_for_beat() -> None:
+    from django_celery_beat.models import PeriodicTask
+
+    from asskomm.celery import app
+    from funding.schedules import REMINDER_TASK
+
+    task = PeriodicTask.objects.get(task=REMINDER_TASK)
+    assert task.enabled
+    assert (task.crontab.hour, task.crontab.minute) == ("7", "0")
+    assert str(task.crontab.timezone) == "Europe/Berlin"
+    app.loader.import_default_modules()
+    assert REMINDER_TASK in app.tasks
