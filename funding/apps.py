@@ -19,13 +19,13 @@ class FundingConfig(AppConfig):
 
         register_provider(contribution)
         register_lookup(verify_decision_fingerprint)
-        post_migrate.connect(_ensure_schedule, sender=self, dispatch_uid="funding.schedule")
+        post_migrate.connect(_ensure_reference_data, sender=self, dispatch_uid="funding.data")
 
 
-def _ensure_schedule(sender: AppConfig, apps: Any = None, **kwargs: Any) -> None:
-    """The reminder job stays registered, also after ``flush``."""
+def _ensure_reference_data(sender: AppConfig, apps: Any = None, **kwargs: Any) -> None:
+    """TV-L ceilings and the reminder job stay in place, also after ``flush``."""
     from django.apps import apps as live_apps
 
-    from .schedules import ensure_reminder_schedule
+    from .fixed_data import ensure_reference_data
 
-    ensure_reminder_schedule(apps or live_apps)
+    ensure_reference_data(apps or live_apps)

@@ -3,8 +3,11 @@
 import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
+from django_celery_beat.models import PeriodicTask
 
 from accounts.roles import Role
+from funding.models import PayGroupCap
+from funding.schedules import REMINDER_TASK
 from municipalities.models import PoliceDirectorate, Topic
 
 
@@ -17,6 +20,14 @@ def assert_fixed_data_present() -> None:
         .permissions.filter(codename="change_municipality")
         .exists()
     )
+    # Funding: the TV-L ceilings and the daily reminder job.
+    assert set(PayGroupCap.objects.values_list("pay_group", flat=True)) == {
+        "eg7",
+        "eg11",
+        "eg14",
+        "eg15",
+    }
+    assert PeriodicTask.objects.filter(task=REMINDER_TASK).exists()
 
 
 @pytest.mark.django_db(transaction=True)
