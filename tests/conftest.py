@@ -133,3 +133,17 @@ def administrator(make_user: Callable[..., Any]) -> Any:
 def _media_root(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
     """Every test stores its documents in a folder of its own."""
     settings.MEDIA_ROOT = str(tmp_path_factory.mktemp("media"))
+
+
+@pytest.fixture(autouse=True)
+def _celery_join_flag() -> Any:
+    """Celery's "inside a task" flag is process-global, not per thread.
+
+    Eager tasks run in several threads at once (the concurrency tests) can leave it set, and a
+    later test's ``result.get()`` would then refuse to wait. Every test starts with it cleared.
+    """
+    from celery._state import _set_task_join_will_block
+
+    _set_task_join_will_block(False)
+    yield
+    _set_task_join_will_block(False)
