@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("agreements.urls")),
     path("", include("funding.urls")),
+    path("", include("analyses.urls")),
     path("kommune/", include("municipalities.urls")),
     path("admin/", admin.site.urls),
     path("healthz", views.healthz, name="healthz"),

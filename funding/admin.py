@@ -19,9 +19,8 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.html import format_html
-from django.utils.translation import gettext as _gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from municipalities.models import District, PoliceDirectorate
@@ -393,7 +392,7 @@ class FundingApplicationAdmin(SimpleHistoryAdmin):
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         obj._history_user = request.user
-        obj._change_reason = _gettext("Draft edited by the LPR office")
+        obj._change_reason = gettext("Draft edited by the LPR office")
         super().save_model(request, obj, form, change)
 
     @admin.display(description=_("file number"), ordering="file_number")
@@ -561,7 +560,7 @@ class FundingApplicationAdmin(SimpleHistoryAdmin):
     def export_xlsx(
         self, request: HttpRequest, queryset: QuerySet[FundingApplication]
     ) -> HttpResponse:
-        data = to_xlsx(export_queryset(queryset), sheet_title=_gettext("Funding applications"))
+        data = to_xlsx(export_queryset(queryset), sheet_title=gettext("Funding applications"))
         response = HttpResponse(
             data,
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "municipalities",
     "agreements",
     "funding",
+    "analyses",
     "demo",
 ]
 

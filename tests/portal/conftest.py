@@ -12,6 +12,8 @@ from django.test import Client
 from accounts.roles import Role
 from agreements.models import AgreementDocument
 from agreements.services import agreement_take_over
+from analyses.models import ChecklistTask, SecurityAnalysis
+from analyses.services import analysis_create
 from funding.models import (
     Attachment,
     CostLine,
@@ -46,6 +48,8 @@ class Place:
     attachment: Attachment
     grant: FundingApplication
     decision: FundingDecision
+    analysis: SecurityAnalysis
+    task: ChecklistTask
 
 
 def make_place(name: str, number: int, staff: Any) -> Place:
@@ -89,6 +93,10 @@ def make_place(name: str, number: int, staff: Any) -> Place:
     )
     document.file.save("kv.pdf", ContentFile(b"%PDF-1.4 signed " + name.encode()), save=True)
     draft, attachment, grant, decision = _funding(municipality, number)
+    analysis = analysis_create(
+        title=f"Sicherheitsanalyse {name}", year=2025, municipalities=[municipality], user=staff
+    )
+    analysis.final_report.save("bericht.pdf", ContentFile(b"%PDF-1.4 report"), save=True)
     return Place(
         municipality,
         coordinator,
@@ -100,6 +108,8 @@ def make_place(name: str, number: int, staff: Any) -> Place:
         attachment,
         grant,
         decision,
+        analysis,
+        analysis.checklist.get(task="melderegister"),
     )
 
 

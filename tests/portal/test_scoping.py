@@ -33,6 +33,13 @@ PORTAL_URLS: dict[str, tuple[Callable[[Place], dict[str, Any]], int]] = {
         lambda p: {"ags": p.municipality.ags, "pk": p.document.pk},
         200,
     ),
+    "analyses:list": (lambda p: {"ags": p.municipality.ags}, 200),
+    "analyses:analysis": (lambda p: {"ags": p.municipality.ags, "pk": p.analysis.pk}, 200),
+    "analyses:tick": (
+        lambda p: {"ags": p.municipality.ags, "pk": p.analysis.pk, "task": p.task.pk},
+        405,
+    ),
+    "analyses:report": (lambda p: {"ags": p.municipality.ags, "pk": p.analysis.pk}, 200),
     "funding:applications": (lambda p: {"ags": p.municipality.ags}, 200),
     "funding:application": (lambda p: {"ags": p.municipality.ags, "pk": p.grant.pk}, 200),
     "funding:step": (
@@ -89,7 +96,7 @@ def test_another_municipalitys_objects_answer_404(
     kwargs, _expected = PORTAL_URLS[name]
     url = reverse(name, kwargs=kwargs(place_b))
 
-    response = getattr(coordinator_client, method)(url, {"name": "X", "message": "X"})
+    response = getattr(coordinator_client, method)(url, {"name": "X", "message": "X", "done": "1"})
 
     assert (
         response.status_code in (404, 405)
@@ -102,6 +109,9 @@ def test_another_municipalitys_objects_answer_404(
 # The URLs that name an object besides the municipality.
 OBJECT_URLS = [
     "agreements:coordinator_document",
+    "analyses:analysis",
+    "analyses:report",
+    "analyses:tick",
     "funding:application",
     "funding:attachment",
     "funding:letter",
