@@ -459,6 +459,7 @@ def _current(
                 user=officer,
                 reference=f"HH-{year}-0999",
             )
+        application.refresh_from_db()
         notes.append(
             f"{application.file_number} {municipality.name}: {application.get_status_display()}"
         )

@@ -40,6 +40,7 @@ from municipalities.services import (
 )
 
 from .agreements import seed_agreements, seed_coaching
+from .analyses import seed_analyses
 from .builtin_register import builtin_edition
 from .funding import seed_funding
 
@@ -494,6 +495,7 @@ def seed_demo() -> list[str]:
     seed_agreements(users, out)
     seed_coaching(users, out)
     seed_funding(users, out)
+    seed_analyses(users, out)
     if not Municipality.objects.filter(Q(is_model_municipality=True)).exists():
         out.append("Hinweis: keine Modellkommunen im Register gefunden.")
     return out

@@ -32,6 +32,33 @@ def test_one_demo_seed_matches_every_published_figure(
     check_register_users_and_history(output)
     check_agreements_of_the_press_releases()
     check_funding_years_and_grants(output)
+    check_security_analyses(output)
+
+
+def check_security_analyses(output: str) -> None:
+    from analyses.models import SecurityAnalysis
+    from analyses.selectors import survey_results
+
+    complete = SecurityAnalysis.objects.get(municipalities__ags="14729260")
+    assert complete.status == SecurityAnalysis.Status.IMPLEMENTATION
+    assert complete.responses.count() == 800
+    assert complete.final_report
+    assert complete.final_report_sha256
+    assert complete.recommendations.count() == 5
+    assert "Demodaten" in complete.notes
+    results = survey_results(complete)
+    assert results.response_rate is not None
+    assert results.response_rate == 40
+    # Auenhain is so small that it is hidden in every breakdown by part of town.
+    assert all(
+        next(c for c in item.by_district if c.group == "Auenhain").suppressed
+        for item in results.items
+    )
+    assert results.gap.crime_index is not None
+    assert results.gap.fear_index is not None
+    current = SecurityAnalysis.objects.get(municipalities__ags="14628060")
+    assert current.checklist.filter(done_on__isnull=False).count() == 2
+    assert "800 Fragebögen" in output
 
 
 def check_register_users_and_history(output: str) -> None:
