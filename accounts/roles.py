@@ -24,7 +24,7 @@ class Role:
 
 
 # Apps whose data is the programme's register; both staff roles work on them.
-DOMAIN_APPS = ("municipalities", "agreements", "funding", "analyses")
+DOMAIN_APPS = ("municipalities", "agreements", "funding", "analyses", "figures")
 
 # Models whose rows are legal records or reference data: only the administration may delete.
 PROTECTED_FROM_OFFICERS = ("delete",)

@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("funding.urls")),
     path("", include("analyses.urls")),
     path("kommune/", include("municipalities.urls")),
+    path("", include("figures.urls")),
     path("admin/", admin.site.urls),
     path("healthz", views.healthz, name="healthz"),
 ]

@@ -42,6 +42,12 @@ from municipalities.services import (
 from .agreements import seed_agreements, seed_coaching
 from .analyses import seed_analyses
 from .builtin_register import builtin_edition
+from .figures import (
+    seed_analysis_history,
+    seed_boundaries,
+    seed_coaching_history,
+    seed_training,
+)
 from .funding import seed_funding
 
 DEMO_PASSWORD = "asskomm-demo"  # noqa: S105 - published on purpose; dev only
@@ -386,16 +392,23 @@ def _seed_councils(
             )
     named = {row[0] for row in wanted}
     advised = sorted((day, ags) for ags, day in plan.items() if ags not in named)
+    previous = LAUNCH
     for milestone, target in COUNCIL_MILESTONES:
         while sum(1 for row in wanted if (row[3] or row[2]) <= milestone) < target and advised:
             first_day, ags = advised.pop(rng.randrange(len(advised)))
-            earliest = max(first_day + timedelta(days=60), milestone - timedelta(days=300))
+            # After the previous milestone, so that its published count stays as it is.
+            earliest = max(
+                first_day + timedelta(days=60),
+                milestone - timedelta(days=300),
+                previous + timedelta(days=1),
+            )
             if earliest >= milestone:
                 continue
             day = earliest + timedelta(days=rng.randint(0, (milestone - earliest).days))
             wanted.append(
                 (ags, f"Kommunaler Präventionsrat {by_ags[ags].name}", day, None, None, "")
             )
+        previous = milestone
 
     for ags, name, constituted, reactivated, resolution, reference in wanted:
         if (reactivated or constituted) > today:
@@ -496,6 +509,10 @@ def seed_demo() -> list[str]:
     seed_coaching(users, out)
     seed_funding(users, out)
     seed_analyses(users, out)
+    seed_analysis_history(out)
+    seed_coaching_history(out)
+    seed_training(out)
+    seed_boundaries(out)
     if not Municipality.objects.filter(Q(is_model_municipality=True)).exists():
         out.append("Hinweis: keine Modellkommunen im Register gefunden.")
     return out

@@ -33,6 +33,44 @@ def test_one_demo_seed_matches_every_published_figure(
     check_agreements_of_the_press_releases()
     check_funding_years_and_grants(output)
     check_security_analyses(output)
+    check_figures_of_the_press_releases()
+
+
+def check_figures_of_the_press_releases() -> None:
+    """The demo's figures on the dates the LPR published them (domain.md §1.2)."""
+    from datetime import date
+
+    from figures.models import Boundary
+    from figures.selectors import figures_as_of
+
+    published = {
+        date(2020, 2, 6): {"municipalities_advised": 64, "councils": 16},
+        date(2021, 2, 6): {
+            "municipalities_advised": 102,
+            "councils": 19,
+            "beccaria_graduates": 102,
+        },
+        date(2021, 6, 25): {"councils": 21, "security_analyses_started": 16},
+        date(2021, 11, 30): {
+            "municipalities_advised": 126,
+            "councils": 26,
+            "agreements_signed": 29,
+        },
+        date(2022, 12, 31): {
+            "municipalities_advised": 132,
+            "councils": 27,
+            "agreements_signed": 36,
+            "coaching_processes_started": 37,
+            "security_analyses_started": 25,
+        },
+        date(2023, 4, 25): {"agreements_signed": 50},
+        date(2024, 2, 29): {"security_analyses_started": 27, "security_analyses_completed": 25},
+    }
+    for day, expected in published.items():
+        values = figures_as_of(day)
+        assert {key: values[key] for key in expected} == expected, day
+    assert figures_as_of(date(2021, 2, 6))["funding_approved_eur_cumulative"] > 420_000
+    assert Boundary.objects.count() == 418
 
 
 def check_security_analyses(output: str) -> None:

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "agreements",
     "funding",
     "analyses",
+    "figures",
     "demo",
 ]
 

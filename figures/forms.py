@@ -1,0 +1,85 @@
+"""The filter of the staff dashboard: cut-off date, Polizeidirektion, Kreis."""
+
+from datetime import date
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from municipalities.models import District, PoliceDirectorate
+
+from .exports import german_date
+from .selectors import LAUNCH, WHOLE, Area
+
+
+class FiguresFilterForm(forms.Form):
+    """Read from the query string; an empty field means today or all of Saxony."""
+
+    as_of = forms.DateField(
+        label=_("Figures as of"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    directorate = forms.ModelChoiceField(
+        label=_("Police directorate"),
+        queryset=PoliceDirectorate.objects.order_by("name"),
+        to_field_name="code",
+        required=False,
+        empty_label=_("All police directorates"),
+    )
+    district = forms.ModelChoiceField(
+        label=_("Kreis"),
+        queryset=District.objects.order_by("name"),
+        to_field_name="key",
+        required=False,
+        empty_label=_("All Kreise"),
+    )
+
+    def __init__(self, *args: Any, today: date | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.today = today or timezone.localdate()
+        widget = self.fields["as_of"].widget
+        widget.attrs.update({"min": LAUNCH.isoformat(), "max": self.today.isoformat()})
+        self.fields["as_of"].initial = self.today
+
+    def clean_as_of(self) -> date:
+        day: date | None = self.cleaned_data.get("as_of")
+        if day is None:
+            return self.today
+        if day < LAUNCH:
+            raise forms.ValidationError(
+                _("ASSKomm started on %(launch)s; choose that day or a later one."),
+                params={"launch": german_date(LAUNCH)},
+                code="before_launch",
+            )
+        if day > self.today:
+            raise forms.ValidationError(
+                _("The cut-off date cannot lie in the future."), code="future"
+            )
+        return day
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        directorate, district = cleaned.get("directorate"), cleaned.get("district")
+        if directorate and district and district.police_directorate_id != directorate.pk:
+            self.add_error(
+                "district",
+                forms.ValidationError(
+                    _("%(district)s does not belong to the %(directorate)s."),
+                    params={"district": district.name, "directorate": directorate.name},
+                    code="other_directorate",
+                ),
+            )
+        return cleaned
+
+    def choice(self) -> tuple[date, Area]:
+        """The cut-off date and area asked for; today and all of Saxony where input is invalid."""
+        data: dict[str, Any] = {}
+        if self.is_bound:
+            self.is_valid()
+            data = self.cleaned_data  # without the fields that have errors
+        day = data.get("as_of") or self.today
+        if "directorate" in self.errors or "district" in self.errors:
+            return day, WHOLE
+        return day, Area(directorate=data.get("directorate"), district=data.get("district"))

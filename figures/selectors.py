@@ -1,0 +1,696 @@
+"""The published figures of ASSKomm ("Zahlen, Daten, Fakten") for any cut-off date.
+
+Every figure is counted from dated records only: a record counts on a date when the date that
+makes it count (a consultation's date, a signature, a constitution, a decision) lies on or before
+the cut-off. Records added later with later dates therefore never change the figures of a past
+date, and a record without its date does not count at all.
+
+Definitions (also in the README):
+
+* ``municipalities_advised``: municipalities with at least one consultation (first contact
+  included) by the cut-off date.
+* ``municipalities_cooperating`` ("eng zusammenarbeitend"): municipalities that on the cut-off date
+  are a Modellkommune, or have a cooperation agreement in force (signed, not terminated), or an
+  active prevention council (constituted or reactivated, not dissolved), or have started an
+  ASSKomm coaching, kicked off a security analysis or received a grant.
+* ``councils``: prevention councils of a municipality or a Verbund constituted, or reactivated, by
+  the cut-off date (the date that counts is the reactivation where there is one);
+  ``district_councils`` the same for councils at Landkreis level, which the LPR reports apart.
+* ``agreements_signed``: cooperation agreements signed (a new version of a signed agreement is the
+  same agreement); ``agreements_in_force``: of those, not terminated.
+* ``coaching_processes_started`` / ``_running`` / ``_completed``: by start and end date.
+* ``security_analyses_started`` (kick-off) / ``_completed`` (final report presented).
+* ``funding_approved_eur``: the amount granted for projects of the cut-off date's funding year as
+  the latest grant or amendment decision by the cut-off date states it;
+  ``funding_approved_eur_cumulative`` the same for all years since 2019; ``funded_projects`` and
+  ``funded_projects_cumulative`` the projects with a grant decision.
+* ``model_municipalities``: the eight Modellkommunen, from the launch on 6 February 2019.
+* ``beccaria_graduates``: graduates of Beccaria cohorts completed by the cut-off date;
+  ``students_enrolled``: participants of Präventionsmanagement cohorts running on that date.
+
+Each figure is computed by aggregate queries: one query per source table for a cut-off date, or for
+a whole time series (one column per period), or per grouping (Polizeidirektion, Kreis). The
+number of queries does not depend on how many municipalities or records there are.
+"""
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.db import models
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
+
+from agreements.models import CoachingProcess, CooperationAgreement
+from analyses.models import SecurityAnalysis
+from funding.models import FundingApplication, FundingDecision
+from municipalities.models import (
+    Consultation,
+    District,
+    Municipality,
+    PoliceDirectorate,
+    PreventionCouncil,
+)
+
+from .models import TrainingCohort
+
+LAUNCH = date(2019, 2, 6)
+ZERO = Decimal("0.00")
+
+
+@dataclass(frozen=True)
+class Figure:
+    key: str
+    label: str
+    money: bool = False
+    # Figures of people trained belong to no municipality: they have no breakdown by area.
+    by_area: bool = True
+
+
+FIGURES: tuple[Figure, ...] = (
+    Figure("municipalities_advised", "Kommunen beraten"),
+    Figure("municipalities_cooperating", "Kommunen eng zusammenarbeitend"),
+    Figure("model_municipalities", "Modellkommunen"),
+    Figure("councils", "Präventionsräte konstituiert oder reaktiviert"),
+    Figure("district_councils", "Präventionsräte auf Landkreisebene"),
+    Figure("agreements_signed", "Kooperationsvereinbarungen unterzeichnet"),
+    Figure("agreements_in_force", "Kooperationsvereinbarungen in Kraft"),
+    Figure("coaching_processes_started", "Coaching-Prozesse begonnen"),
+    Figure("coaching_processes_running", "Coaching-Prozesse laufend"),
+    Figure("coaching_processes_completed", "Coaching-Prozesse abgeschlossen"),
+    Figure("security_analyses_started", "Sicherheitsanalysen begonnen"),
+    Figure("security_analyses_completed", "Sicherheitsanalysen abgeschlossen"),
+    Figure("funding_approved_eur", "Fördermittel bewilligt im Jahr (EUR)", money=True),
+    Figure("funding_approved_eur_cumulative", "Fördermittel bewilligt seit 2019 (EUR)", money=True),
+    Figure("funded_projects", "Geförderte Projekte im Jahr"),
+    Figure("funded_projects_cumulative", "Geförderte Projekte seit 2019"),
+    Figure("beccaria_graduates", "Beccaria-Absolventinnen und -Absolventen", by_area=False),
+    Figure("students_enrolled", "Studierende Präventionsmanagement", by_area=False),
+)
+FIGURES_BY_KEY = {figure.key: figure for figure in FIGURES}
+AREA_FIGURES = tuple(figure for figure in FIGURES if figure.by_area)
+
+Values = dict[str, int | Decimal]
+
+
+# Sources: one table each, with its measures for a cut-off date -----------------------------------
+
+
+@dataclass(frozen=True)
+class Source:
+    """A table the figures are counted from, and how its rows belong to a Kreis and a PD."""
+
+    queryset: Callable[[], QuerySet[Any]]
+    district: Any
+    directorate: Any
+    measures: Callable[[date, str], dict[str, Any]]
+    # Per-day columns (Exists subqueries) the measures of that day filter on, named with its tag.
+    flags: Callable[[date, str], dict[str, Any]] = lambda day, tag: {}
+    # Annotations computed once per row, whatever the cut-off dates (first dates and the like).
+    prepare: Callable[[QuerySet[Any]], QuerySet[Any]] = lambda queryset: queryset
+    by_area: bool = True
+
+
+def _in_force_agreement(day: date) -> Exists:
+    return Exists(
+        CooperationAgreement.municipalities.through.objects.filter(
+            municipality=OuterRef("pk"),
+            cooperationagreement__signed_on__lte=day,
+        ).exclude(cooperationagreement__terminated_on__lte=day)
+    )
+
+
+def _active_council(day: date) -> Exists:
+    return Exists(
+        PreventionCouncil.municipalities.through.objects.filter(
+            preventioncouncil__in=PreventionCouncil.objects.annotate(
+                counted_on=Coalesce("reactivated_on", "constituted_on")
+            )
+            .filter(counted_on__lte=day)
+            .exclude(dissolved_on__lte=day),
+            municipality=OuterRef("pk"),
+        )
+    )
+
+
+def _first(queryset: QuerySet[Any], field: str) -> Subquery:
+    return Subquery(
+        queryset.order_by().values("municipality").annotate(first=Min(field)).values("first")[:1],
+        output_field=models.DateField(),
+    )
+
+
+def _prepare_municipalities(queryset: QuerySet[Municipality]) -> QuerySet[Municipality]:
+    """The first date of each thing that, once begun, makes a municipality count."""
+    through_coaching = CoachingProcess.municipalities.through.objects.filter(
+        municipality=OuterRef("pk")
+    )
+    through_analysis = SecurityAnalysis.municipalities.through.objects.filter(
+        municipality=OuterRef("pk")
+    )
+    return queryset.annotate(
+        first_consultation=_first(Consultation.objects.filter(municipality=OuterRef("pk")), "date"),
+        first_coaching=_first(through_coaching, "coachingprocess__started_on"),
+        first_analysis=_first(through_analysis, "securityanalysis__kickoff_on"),
+        first_grant=_first(
+            FundingDecision.objects.filter(
+                application__municipality=OuterRef("pk"), kind=FundingDecision.Kind.GRANT
+            ).annotate(municipality=F("application__municipality")),
+            "decided_on",
+        ),
+    )
+
+
+def _municipality_flags(day: date, tag: str) -> dict[str, Any]:
+    return {
+        f"in_force_{tag}": _in_force_agreement(day),
+        f"active_council_{tag}": _active_council(day),
+    }
+
+
+def _municipality_measures(day: date, tag: str) -> dict[str, Any]:
+    launched = day >= LAUNCH
+    cooperating = (
+        Q(first_coaching__lte=day)
+        | Q(first_analysis__lte=day)
+        | Q(first_grant__lte=day)
+        | Q(**{f"in_force_{tag}": True})
+        | Q(**{f"active_council_{tag}": True})
+    )
+    if launched:
+        cooperating |= Q(is_model_municipality=True)
+    return {
+        "municipalities_advised": Count("pk", filter=Q(first_consultation__lte=day)),
+        "municipalities_cooperating": Count("pk", filter=cooperating),
+        "model_municipalities": Count(
+            "pk", filter=Q(is_model_municipality=True) if launched else Q(pk__isnull=True)
+        ),
+    }
+
+
+def _council_measures(day: date, tag: str) -> dict[str, Any]:
+    established = Q(counted_on__lte=day)
+    district = Q(level=PreventionCouncil.Level.DISTRICT)
+    return {
+        "councils": Count("pk", filter=established & ~district, distinct=True),
+        "district_councils": Count("pk", filter=established & district, distinct=True),
+    }
+
+
+def _agreement_measures(day: date, tag: str) -> dict[str, Any]:
+    # A new version of an agreement signed before is not a new agreement.
+    signed = Q(signed_on__lte=day) & ~Q(predecessor__signed_on__lte=day)
+    return {
+        "agreements_signed": Count("pk", filter=signed, distinct=True),
+        "agreements_in_force": Count(
+            "pk",
+            filter=Q(signed_on__lte=day)
+            & ~Q(terminated_on__lte=day)
+            & ~Q(successor__signed_on__lte=day),
+            distinct=True,
+        ),
+    }
+
+
+def _coaching_measures(day: date, tag: str) -> dict[str, Any]:
+    started = Q(started_on__lte=day)
+    ended = Q(ended_on__lte=day)
+    return {
+        "coaching_processes_started": Count("pk", filter=started, distinct=True),
+        "coaching_processes_running": Count("pk", filter=started & ~ended, distinct=True),
+        "coaching_processes_completed": Count(
+            "pk",
+            filter=started & ended & ~Q(status=CoachingProcess.Status.CANCELLED),
+            distinct=True,
+        ),
+    }
+
+
+def _analysis_measures(day: date, tag: str) -> dict[str, Any]:
+    return {
+        "security_analyses_started": Count("pk", filter=Q(kickoff_on__lte=day), distinct=True),
+        "security_analyses_completed": Count("pk", filter=Q(presented_on__lte=day), distinct=True),
+    }
+
+
+def _granted(day: date) -> Subquery:
+    """What the latest grant or amendment decision by ``day`` says the project receives."""
+    return Subquery(
+        FundingDecision.objects.filter(
+            application=OuterRef("pk"),
+            kind__in=(FundingDecision.Kind.GRANT, FundingDecision.Kind.AMENDMENT),
+            decided_on__lte=day,
+        )
+        .order_by("-decided_on", "-number")
+        .values("amount")[:1],
+        output_field=models.DecimalField(max_digits=14, decimal_places=2),
+    )
+
+
+def _funding_flags(day: date, tag: str) -> dict[str, Any]:
+    return {f"granted_{tag}": _granted(day)}
+
+
+def _funding_measures(day: date, tag: str) -> dict[str, Any]:
+    granted = Q(first_grant__lte=day)
+    this_year = Q(funding_year__year=day.year)
+    return {
+        "funding_approved_eur": Sum(f"granted_{tag}", filter=this_year & granted),
+        "funding_approved_eur_cumulative": Sum(f"granted_{tag}", filter=granted),
+        "funded_projects": Count("pk", filter=this_year & granted),
+        "funded_projects_cumulative": Count("pk", filter=granted),
+    }
+
+
+def _prepare_applications(queryset: QuerySet[FundingApplication]) -> QuerySet[Any]:
+    return queryset.annotate(
+        first_grant=Subquery(
+            FundingDecision.objects.filter(
+                application=OuterRef("pk"), kind=FundingDecision.Kind.GRANT
+            )
+            .order_by("decided_on")
+            .values("decided_on")[:1],
+            output_field=models.DateField(),
+        )
+    )
+
+
+def _training_measures(day: date, tag: str) -> dict[str, Any]:
+    beccaria = Q(programme=TrainingCohort.Programme.BECCARIA)
+    study = ~beccaria
+    return {
+        "beccaria_graduates": Sum("graduates", filter=beccaria & Q(ends_on__lte=day)),
+        "students_enrolled": Sum(
+            "participants",
+            filter=study & Q(starts_on__lte=day) & (Q(ends_on__isnull=True) | Q(ends_on__gt=day)),
+        ),
+    }
+
+
+def _via_many(relation: str, *, own_district: bool, own_directorate: bool = False) -> tuple:
+    """The Kreis and PD of a row linked to municipalities (or, for some, to a Kreis directly)."""
+    district: Any = F(f"{relation}__district")
+    directorate: Any = F(f"{relation}__district__police_directorate")
+    if own_district:
+        district = Coalesce(district, F("district"))
+        directorate = Coalesce(directorate, F("district__police_directorate"))
+    if own_directorate:
+        directorate = Coalesce(directorate, F("police_directorate"))
+    return district, directorate
+
+
+def _sources() -> tuple[Source, ...]:
+    council_district, council_directorate = _via_many("municipalities", own_district=True)
+    agreement_district, agreement_directorate = _via_many(
+        "municipalities", own_district=True, own_directorate=True
+    )
+    many_district, many_directorate = _via_many("municipalities", own_district=False)
+    funding_district, funding_directorate = _via_many("municipality", own_district=True)
+    return (
+        Source(
+            queryset=lambda: Municipality.objects.all(),
+            district=F("district"),
+            directorate=F("district__police_directorate"),
+            measures=_municipality_measures,
+            flags=_municipality_flags,
+            prepare=_prepare_municipalities,
+        ),
+        Source(
+            queryset=lambda: PreventionCouncil.objects.all(),
+            district=council_district,
+            directorate=council_directorate,
+            measures=_council_measures,
+            prepare=lambda queryset: queryset.annotate(
+                counted_on=Coalesce("reactivated_on", "constituted_on")
+            ),
+        ),
+        Source(
+            queryset=lambda: CooperationAgreement.objects.all(),
+            district=agreement_district,
+            directorate=agreement_directorate,
+            measures=_agreement_measures,
+        ),
+        Source(
+            queryset=lambda: CoachingProcess.objects.all(),
+            district=many_district,
+            directorate=many_directorate,
+            measures=_coaching_measures,
+        ),
+        Source(
+            queryset=lambda: SecurityAnalysis.objects.all(),
+            district=many_district,
+            directorate=many_directorate,
+            measures=_analysis_measures,
+        ),
+        Source(
+            queryset=lambda: FundingApplication.objects.all(),
+            district=funding_district,
+            directorate=funding_directorate,
+            measures=_funding_measures,
+            flags=_funding_flags,
+            prepare=_prepare_applications,
+        ),
+        Source(
+            queryset=lambda: TrainingCohort.objects.all(),
+            district=Value(None),
+            directorate=Value(None),
+            measures=_training_measures,
+            by_area=False,
+        ),
+    )
+
+
+# The area a figure is asked for --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Area:
+    """All of Saxony, or one Polizeidirektion, or one Kreis."""
+
+    directorate: PoliceDirectorate | None = None
+    district: District | None = None
+
+    @property
+    def is_whole(self) -> bool:
+        return self.directorate is None and self.district is None
+
+    @property
+    def name(self) -> str:
+        if self.district is not None:
+            return self.district.name
+        if self.directorate is not None:
+            return self.directorate.name
+        return "Sachsen"
+
+
+WHOLE = Area()
+
+
+def _clean(key: str, value: Any) -> int | Decimal:
+    figure = FIGURES_BY_KEY[key]
+    if figure.money:
+        return Decimal(value or 0).quantize(Decimal("0.01"))
+    return int(value or 0)
+
+
+def _restrict(source: Source, queryset: QuerySet[Any], area: Area) -> QuerySet[Any]:
+    if area.directorate is not None:
+        queryset = queryset.alias(_area_directorate=source.directorate).filter(
+            _area_directorate=area.directorate.pk
+        )
+    if area.district is not None:
+        queryset = queryset.alias(_area_district=source.district).filter(
+            _area_district=area.district.pk
+        )
+    return queryset
+
+
+def _evaluate(
+    days: Sequence[date], *, area: Area = WHOLE, group: str | None = None
+) -> dict[Any, list[Values]]:
+    """Values per day (and per group id when grouping by "district" or "directorate")."""
+    results: dict[Any, list[Values]] = {}
+    for source in _sources():
+        if not source.by_area and (group is not None or not area.is_whole):
+            continue
+        aggregates: dict[str, Any] = {}
+        flags: dict[str, Any] = {}
+        keys: list[tuple[int, str]] = []
+        for index, day in enumerate(days):
+            flags.update(source.flags(day, str(index)))
+            for key, aggregate in source.measures(day, str(index)).items():
+                aggregates[f"v{index}_{key}"] = aggregate
+                keys.append((index, key))
+        queryset = source.prepare(_restrict(source, source.queryset(), area))
+        queryset = queryset.annotate(**flags).order_by()
+        if group is None:
+            rows = [{"_group": None, **queryset.aggregate(**aggregates)}]
+        else:
+            expression = source.district if group == "district" else source.directorate
+            rows = list(
+                queryset.annotate(_group=expression).values("_group").annotate(**aggregates)
+            )
+        for row in rows:
+            per_day = results.setdefault(row["_group"], [{} for _day in days])
+            for index, key in keys:
+                per_day[index][key] = _clean(key, row[f"v{index}_{key}"])
+    # Groups a source had no rows for still show every figure, as 0.
+    wanted = AREA_FIGURES if group is not None or not area.is_whole else FIGURES
+    for per_day in results.values():
+        for values in per_day:
+            for figure in wanted:
+                values.setdefault(figure.key, _clean(figure.key, None))
+    return results
+
+
+def figures_as_of(day: date, area: Area = WHOLE) -> Values:
+    """The figures of Saxony (or of one area) on a cut-off date."""
+    values = _evaluate([day], area=area).get(None)
+    if values is None:
+        return {figure.key: _clean(figure.key, None) for figure in FIGURES}
+    return values[0]
+
+
+@dataclass
+class GroupFigures:
+    key: str
+    name: str
+    values: Values
+    directorate: str = ""
+
+
+def figures_by_directorate(day: date) -> list[GroupFigures]:
+    values = _evaluate([day], group="directorate")
+    result = []
+    for directorate in PoliceDirectorate.objects.order_by("name"):
+        found = values.get(directorate.pk)
+        result.append(
+            GroupFigures(
+                key=directorate.code,
+                name=directorate.name,
+                values=found[0] if found else _zeros(),
+            )
+        )
+    return result
+
+
+def figures_by_district(day: date, area: Area = WHOLE) -> list[GroupFigures]:
+    values = _evaluate([day], group="district", area=area)
+    districts = District.objects.select_related("police_directorate").order_by("key")
+    if area.directorate is not None:
+        districts = districts.filter(police_directorate=area.directorate)
+    if area.district is not None:
+        districts = districts.filter(pk=area.district.pk)
+    result = []
+    for district in districts:
+        found = values.get(district.pk)
+        if district.dissolved_on and district.dissolved_on <= day and not found:
+            continue
+        result.append(
+            GroupFigures(
+                key=district.key,
+                name=district.name,
+                values=found[0] if found else _zeros(),
+                directorate=district.police_directorate.name if district.police_directorate else "",
+            )
+        )
+    return result
+
+
+def _zeros() -> Values:
+    return {figure.key: _clean(figure.key, None) for figure in AREA_FIGURES}
+
+
+# Time series --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Period:
+    label: str
+    start: date
+    end: date
+
+
+def periods(until: date, kind: str = "year") -> list[Period]:
+    """Years or quarters from the launch to ``until``; the last one ends on ``until``."""
+    if kind not in ("year", "quarter"):
+        raise ValueError(kind)
+    result: list[Period] = []
+    if until < LAUNCH:
+        return result
+    start = LAUNCH
+    while start <= until:
+        if kind == "year":
+            end = date(start.year, 12, 31)
+            label = str(start.year)
+        else:
+            quarter = (start.month - 1) // 3 + 1
+            next_start = (
+                date(start.year + 1, 1, 1) if quarter == 4 else date(start.year, quarter * 3 + 1, 1)
+            )
+            end = next_start - timedelta(days=1)
+            label = f"Q{quarter}/{start.year}"
+        result.append(Period(label, start, min(end, until)))
+        start = end + timedelta(days=1)
+    return result
+
+
+@dataclass
+class TimeSeries:
+    periods: list[Period]
+    values: dict[str, list[int | Decimal]] = field(default_factory=dict)
+
+
+def time_series(until: date, kind: str = "year", area: Area = WHOLE) -> TimeSeries:
+    """Each figure as of the end of each year or quarter since the launch."""
+    spans = periods(until, kind)
+    series = TimeSeries(spans)
+    if not spans:
+        return series
+    per_day = _evaluate([span.end for span in spans], area=area).get(None)
+    wanted = FIGURES if area.is_whole else AREA_FIGURES
+    for figure in wanted:
+        series.values[figure.key] = [
+            values[figure.key] if per_day else _clean(figure.key, None)
+            for values in (per_day or [{}] * len(spans))
+        ]
+    return series
+
+
+# Status of each municipality (the map and the public list) ---------------------------------------
+
+
+class Status(models.TextChoices):
+    """The most advanced step a municipality has taken with ASSKomm, for the map's colours."""
+
+    NONE = "keine", "kein Kontakt"
+    ADVISED = "beraten", "beraten"
+    COOPERATING = "zusammenarbeitend", "eng zusammenarbeitend"
+    AGREEMENT = "vereinbarung", "Kooperationsvereinbarung"
+    MODEL = "modell", "Modellkommune"
+
+
+STATUS_COLOURS = {
+    Status.NONE: "#e7e9ec",
+    Status.ADVISED: "#9ecae1",
+    Status.COOPERATING: "#4292c6",
+    Status.AGREEMENT: "#08519c",
+    Status.MODEL: "#08306b",
+}
+
+
+@dataclass
+class MunicipalityStatus:
+    pk: int
+    ags: str
+    name: str
+    district: str
+    directorate: str
+    status: Status
+    advised: bool
+    cooperating: bool
+    agreement: bool
+    council: bool
+    coaching: bool
+    analysis: bool
+    grant: bool
+    model: bool
+
+    @property
+    def steps(self) -> list[str]:
+        """What the municipality does with ASSKomm, in words (for the map's tooltip and lists)."""
+        names = (
+            ("model", "Modellkommune"),
+            ("agreement", "Kooperationsvereinbarung"),
+            ("council", "Präventionsrat"),
+            ("coaching", "Coaching"),
+            ("analysis", "Sicherheitsanalyse"),
+            ("grant", "Förderung"),
+        )
+        return [label for attribute, label in names if getattr(self, attribute)]
+
+
+def municipality_statuses(day: date, area: Area = WHOLE) -> list[MunicipalityStatus]:
+    """Every municipality existing on ``day`` with its ASSKomm steps (one query)."""
+    launched = day >= LAUNCH
+    queryset = _prepare_municipalities(
+        Municipality.objects.filter(Q(dissolved_on__isnull=True) | Q(dissolved_on__gt=day))
+    )
+    if area.directorate is not None:
+        queryset = queryset.filter(district__police_directorate=area.directorate)
+    if area.district is not None:
+        queryset = queryset.filter(district=area.district)
+    rows = queryset.annotate(
+        in_force=_in_force_agreement(day),
+        active_council=_active_council(day),
+    ).values(
+        "pk",
+        "ags",
+        "name",
+        "is_model_municipality",
+        "first_consultation",
+        "first_coaching",
+        "first_analysis",
+        "first_grant",
+        "in_force",
+        "active_council",
+        district_name=F("district__name"),
+        directorate_name=F("district__police_directorate__name"),
+    )
+    result = []
+    for row in rows.order_by("name", "ags"):
+
+        def by(value: date | None) -> bool:
+            return value is not None and value <= day
+
+        model = launched and row["is_model_municipality"]
+        coaching, analysis, grant = (
+            by(row["first_coaching"]),
+            by(row["first_analysis"]),
+            by(row["first_grant"]),
+        )
+        agreement, council = bool(row["in_force"]), bool(row["active_council"])
+        cooperating = model or agreement or council or coaching or analysis or grant
+        advised = by(row["first_consultation"])
+        if model:
+            status = Status.MODEL
+        elif agreement:
+            status = Status.AGREEMENT
+        elif cooperating:
+            status = Status.COOPERATING
+        elif advised:
+            status = Status.ADVISED
+        else:
+            status = Status.NONE
+        result.append(
+            MunicipalityStatus(
+                pk=row["pk"],
+                ags=row["ags"],
+                name=row["name"],
+                district=row["district_name"] or "",
+                directorate=row["directorate_name"] or "",
+                status=status,
+                advised=advised,
+                cooperating=cooperating,
+                agreement=agreement,
+                council=council,
+                coaching=coaching,
+                analysis=analysis,
+                grant=grant,
+                model=model,
+            )
+        )
+    return result

@@ -1,0 +1,22 @@
+"""The public figures (/zahlen/) and the staff dashboard (/admin/zahlen/).
+
+Included before ``admin.site.urls``: the admin's catch-all would otherwise answer /admin/zahlen/.
+"""
+
+from django.contrib import admin
+from django.urls import path
+
+from . import dashboard, views
+
+app_name = "figures"
+
+urlpatterns = [
+    path("zahlen/", views.public, name="public"),
+    path("zahlen/karte.geojson", views.public_geojson, name="public_geojson"),
+    path("admin/zahlen/", admin.site.admin_view(dashboard.dashboard), name="dashboard"),
+    path(
+        "admin/zahlen/karte.geojson",
+        admin.site.admin_view(dashboard.dashboard_geojson),
+        name="dashboard_geojson",
+    ),
+]

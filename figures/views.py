@@ -1,0 +1,184 @@
+"""The public page of the figures (/zahlen/) and what it shares with the staff dashboard.
+
+The public page shows only what the LPR publishes: the figures of Saxony and of each
+Polizeidirektion, and the municipalities that take part (Modellkommune, Kooperationsvereinbarung,
+eng zusammenarbeitend). Consultations, people and notes stay in the staff dashboard.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.formats import number_format
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_safe
+
+from .exports import count, eur, german_date
+from .geo import PUBLIC_STATUSES, feature_collection, legend
+from .selectors import (
+    FIGURES,
+    Figure,
+    GroupFigures,
+    MunicipalityStatus,
+    TimeSeries,
+    Values,
+    figures_as_of,
+    figures_by_directorate,
+    municipality_statuses,
+)
+from .services import current_attribution
+
+DESTATIS_ATTRIBUTION = "© Statistisches Bundesamt (Destatis), Gemeindeverzeichnis GV100AD"
+
+# The figures drawn as lines over time (the money goes into a chart of its own).
+CHART_FIGURES = (
+    "municipalities_advised",
+    "municipalities_cooperating",
+    "councils",
+    "agreements_signed",
+    "coaching_processes_started",
+    "security_analyses_started",
+)
+FUNDING_FIGURE = "funding_approved_eur"
+
+
+# Presentation shared with the dashboard -----------------------------------------------------------
+
+
+def display(figure: Figure, value: int | Decimal) -> str:
+    """A figure's value in German notation: 1.234 and 12.345,00 Euro."""
+    return eur(value) if figure.money else count(value)
+
+
+def cell(figure: Figure, value: int | Decimal) -> str:
+    """A table cell: the column heading says EUR, so amounts carry no unit."""
+    if figure.money:
+        return number_format(value, decimal_pos=2, force_grouping=True)
+    return count(value)
+
+
+@dataclass
+class Tile:
+    key: str
+    label: str
+    value: str
+
+
+def tiles(values: Values, figures: Sequence[Figure]) -> list[Tile]:
+    return [Tile(f.key, f.label, display(f, values[f.key])) for f in figures if f.key in values]
+
+
+@dataclass
+class Row:
+    name: str
+    cells: list[str]
+    key: str = ""
+    extra: str = ""
+
+
+@dataclass
+class Table:
+    figures: Sequence[Figure]
+    rows: list[Row] = field(default_factory=list)
+
+
+def group_table(groups: Sequence[GroupFigures], figures: Sequence[Figure]) -> Table:
+    return Table(
+        figures,
+        [
+            Row(
+                name=group.name,
+                key=group.key,
+                extra=group.directorate,
+                cells=[cell(f, group.values[f.key]) for f in figures],
+            )
+            for group in groups
+        ],
+    )
+
+
+def series_table(series: TimeSeries, figures: Sequence[Figure]) -> Table:
+    """One row per year or quarter: the text alternative of a chart."""
+    shown = [f for f in figures if f.key in series.values]
+    return Table(
+        shown,
+        [
+            Row(
+                name=period.label,
+                cells=[cell(f, series.values[f.key][index]) for f in shown],
+            )
+            for index, period in enumerate(series.periods)
+        ],
+    )
+
+
+def chart_data(series: TimeSeries, keys: Sequence[str]) -> dict[str, Any]:
+    """Labels and data for Chart.js (amounts as numbers in EUR)."""
+    by_key = {f.key: f for f in FIGURES}
+    return {
+        "labels": [period.label for period in series.periods],
+        "series": [
+            {
+                "key": key,
+                "label": by_key[key].label,
+                "money": by_key[key].money,
+                "data": [
+                    float(value) if isinstance(value, Decimal) else value
+                    for value in series.values[key]
+                ],
+            }
+            for key in keys
+            if key in series.values
+        ],
+    }
+
+
+def participating(statuses: Sequence[MunicipalityStatus]) -> list[MunicipalityStatus]:
+    """The municipalities the public list and map name: those that work closely with ASSKomm."""
+    return [item for item in statuses if item.status in PUBLIC_STATUSES]
+
+
+# Public views -----------------------------------------------------------------------------------
+
+
+@require_safe
+def public(request: HttpRequest) -> HttpResponse:
+    """The current figures, the municipalities taking part and the map, without login."""
+    day = timezone.localdate()
+    values = figures_as_of(day)
+    statuses = participating(municipality_statuses(day))
+    context = {
+        "day": day,
+        "day_text": german_date(day),
+        "tiles": tiles(values, FIGURES),
+        "directorates": group_table(figures_by_directorate(day), [f for f in FIGURES if f.by_area]),
+        "municipalities": statuses,
+        "legend": [(colour, label, None) for colour, label in legend(public=True)],
+        "attribution": current_attribution(),
+        "destatis": DESTATIS_ATTRIBUTION,
+    }
+    return render(request, "figures/public.html", context)
+
+
+@require_safe
+@cache_control(public=True, max_age=300)
+def public_geojson(request: HttpRequest) -> JsonResponse:
+    """The public map: name, key and public status of each municipality, nothing else."""
+    day: date = timezone.localdate()
+    collection = feature_collection(
+        municipality_statuses(day), attribution=current_attribution(), public=True
+    )
+    return geojson_response(collection)
+
+
+def geojson_response(collection: dict[str, Any]) -> JsonResponse:
+    return JsonResponse(
+        collection,
+        content_type="application/geo+json",
+        json_dumps_params={"separators": (",", ":")},
+    )

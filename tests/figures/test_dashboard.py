@@ -1,0 +1,287 @@
+"""The staff dashboard "Zahlen, Daten, Fakten": who sees it, what it shows, bad input, queries."""
+
+import json
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from accounts.roles import Role
+from agreements.models import CoachingProcess, CooperationAgreement
+from figures.models import Boundary, BoundaryImport
+from figures.services import boundaries_import
+from municipalities.models import Consultation, Contact, Municipality, PoliceDirectorate
+from municipalities.register_files import parse_register
+from municipalities.services import register_import
+
+from ..conftest import GV100AD_NAME
+from ..factories import (
+    ConsultationFactory,
+    ContactFactory,
+    DistrictFactory,
+    MunicipalityFactory,
+    PreventionCouncilFactory,
+)
+from .published import build_published_history
+
+pytestmark = pytest.mark.django_db
+
+DASHBOARD = "/admin/zahlen/"
+ATTRIBUTION = "© GeoBasis-DE / BKG (2021) (Daten verändert)"
+SQUARE = {
+    "type": "Polygon",
+    "coordinates": [[[13, 51], [13.1, 51], [13.1, 51.1], [13, 51.1], [13, 51]]],
+}
+
+
+def a_few_municipalities() -> list[Municipality]:
+    """Three municipalities in a test Kreis: one advised, one with a council, one untouched."""
+    kreis = DistrictFactory(key="99001", name="Landkreis Probe")
+    towns = [
+        MunicipalityFactory(district=kreis, ags=f"99001{n:03d}", name=name)
+        for n, name in enumerate(("Probstadt", "Beratungsdorf", "Stillhausen"), start=1)
+    ]
+    source = BoundaryImport.objects.create(
+        source="probe.geojson", sha256="0" * 64, attribution=ATTRIBUTION, features=3, matched=3
+    )
+    for town in towns:
+        Boundary.objects.create(
+            municipality=town, source=source, geometry=SQUARE, centroid_lat=51, centroid_lon=13
+        )
+    PreventionCouncilFactory(constituted_on=date(2021, 3, 1), municipalities=[towns[0]])
+    ConsultationFactory(
+        municipality=towns[1], date=date(2020, 5, 4), notes="Vertraulich: Kasse leer"
+    )
+    ContactFactory(
+        municipality=towns[0],
+        first_name="Friederike",
+        last_name="Zwiebelmeister",
+        email="f.zwiebelmeister@probstadt.example",
+    )
+    return towns
+
+
+def more_records(count: int) -> None:
+    """More advised municipalities, agreements, coaching processes and contacts, in every Kreis."""
+    municipalities = list(
+        Municipality.objects.filter(is_model_municipality=False, ags__startswith="14").order_by(
+            "ags"
+        )[:count]
+    )
+    Consultation.objects.bulk_create(
+        Consultation(municipality=m, date=date(2023, 3, 1), kind=Consultation.Kind.CONSULTATION)
+        for m in municipalities
+    )
+    Contact.objects.bulk_create(
+        Contact(municipality=m, last_name=f"Kontakt {m.ags}", email=f"k{m.ags}@example.org")
+        for m in municipalities
+    )
+    for number, municipality in enumerate(municipalities[: count // 2], start=700):
+        agreement = CooperationAgreement.objects.create(
+            number=number,
+            status=CooperationAgreement.Status.SIGNED,
+            signed_on=date(2023, 4, 1),
+            frozen_at=datetime(2023, 3, 1, tzinfo=UTC),
+        )
+        agreement.municipalities.set([municipality])
+        process = CoachingProcess.objects.create(
+            requested_on=date(2023, 4, 1), started_on=date(2023, 5, 1)
+        )
+        process.municipalities.set([municipality])
+
+
+def the_whole_register(gv100ad_bytes: bytes, shared_data_dir: Path) -> None:
+    """All 418 municipalities of Saxony, the published history, boundaries and many records."""
+    register_import(edition=parse_register(gv100ad_bytes, land="14"), file_name=GV100AD_NAME)
+    build_published_history()
+    boundaries_import(shared_data_dir / "sachsen_gemeinden.geojson")
+    more_records(200)
+
+
+def count_queries(client: Client, url: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(captured)
+
+
+@pytest.fixture
+def staff(client: Client, officer: Any) -> Client:
+    client.force_login(officer)
+    return client
+
+
+# --- Access ---------------------------------------------------------------------------------------
+
+
+def test_anonymous_visitors_are_sent_to_the_login(client: Client) -> None:
+    for url in (DASHBOARD, reverse("figures:dashboard_geojson")):
+        response = client.get(url, follow=True)
+        assert response.redirect_chain[-1][0].startswith(reverse("login")), url
+        assert "next=%2Fadmin%2Fzahlen%2F" in response.redirect_chain[-1][0]
+
+
+@pytest.mark.parametrize("role", [Role.COORDINATOR, Role.POLICE, Role.COACH])
+def test_users_outside_the_lpr_office_are_refused(
+    client: Client, make_user: Callable[..., Any], role: str
+) -> None:
+    client.force_login(make_user(role))
+    for url in (DASHBOARD, reverse("figures:dashboard_geojson")):
+        response = client.get(url)
+        assert response.status_code in (302, 403), url
+        if response.status_code == 302:
+            assert "login" in response["Location"]
+
+
+def test_staff_without_the_right_to_view_the_register_get_403(
+    client: Client, make_user: Callable[..., Any]
+) -> None:
+    client.force_login(make_user(is_staff=True))
+    assert client.get(DASHBOARD).status_code == 403
+    assert client.get(reverse("figures:dashboard_geojson")).status_code == 403
+
+
+@pytest.mark.parametrize("role", Role.STAFF)
+def test_lpr_staff_see_the_dashboard_linked_from_the_admin_index(
+    client: Client, make_user: Callable[..., Any], role: str
+) -> None:
+    client.force_login(make_user(role))
+    index = client.get(reverse("admin:index")).content.decode()
+    assert f'href="{DASHBOARD}"' in index
+    assert client.get(DASHBOARD).status_code == 200
+
+
+# --- Content --------------------------------------------------------------------------------------
+
+
+def test_the_dashboard_shows_figures_tables_charts_and_the_map(staff: Client) -> None:
+    a_few_municipalities()
+    html = staff.get(DASHBOARD, {"as_of": "2022-06-30"}).content.decode()
+
+    assert 'value="2022-06-30"' in html
+    assert 'type="date"' in html
+    assert "Sachsen" in html
+    assert "30. Juni 2022" in html
+    assert (
+        '<div class="figures-tile" data-figure="municipalities_advised">'
+        "<dt>Kommunen beraten</dt><dd>1</dd></div>"
+    ) in html
+    assert "<dt>Fördermittel bewilligt im Jahr (EUR)</dt><dd>0,00 Euro</dd>" in html
+    assert "Seit dem Start der Allianz am 6. Februar 2019" in html  # the press text
+    # Tables with captions, the rows headed by their PD or Kreis.
+    assert html.count("<caption") >= 5
+    assert '<th scope="row">Polizeidirektion Dresden</th>' in html
+    assert '<th scope="row">Landkreis Probe</th>' in html
+    # Charts get their data from json_script, and there is no inline script.
+    source = html.split('<script id="figures-charts" type="application/json">')[1]
+    charts = json.loads(source.split("</script>")[0])
+    assert charts["year"]["labels"] == ["2019", "2020", "2021", "2022"]
+    advised = next(s for s in charts["year"]["series"] if s["key"] == "municipalities_advised")
+    assert advised["data"] == [0, 1, 1, 1]
+    assert charts["quarter"]["labels"][-1] == "Q2/2022"
+    assert "<script>" not in html
+    assert "onclick" not in html
+    # The map, its legend with counts and the attribution of the boundaries.
+    assert 'data-geojson="/admin/zahlen/karte.geojson?as_of=2022-06-30"' in html
+    assert "Modellkommune (0)" in html
+    assert "beraten (1)" in html
+    assert ATTRIBUTION in html
+
+
+def test_the_staff_map_carries_the_internal_status(staff: Client) -> None:
+    a_few_municipalities()
+    response = staff.get(reverse("figures:dashboard_geojson"), {"as_of": "2022-06-30"})
+    assert response["Content-Type"] == "application/geo+json"
+    features = {f["properties"]["name"]: f["properties"] for f in response.json()["features"]}
+    assert features["Beratungsdorf"]["status_label"] == "beraten"
+    assert features["Probstadt"]["steps"] == ["Präventionsrat"]
+    assert features["Probstadt"]["district"] == "Landkreis Probe"
+    assert response.json()["attribution"] == ATTRIBUTION
+
+
+def test_an_area_narrows_figures_map_and_kreis_table(staff: Client) -> None:
+    a_few_municipalities()
+    DistrictFactory(key="99002", name="Landkreis Anderswo")
+    html = staff.get(DASHBOARD, {"directorate": "dresden", "district": "99001"}).content.decode()
+    assert "Landkreis Probe" in html
+    assert '<th scope="row">Landkreis Anderswo</th>' not in html
+    assert "district=99001" in html
+    assert "directorate=dresden" in html
+    # Training figures belong to no area.
+    assert "beccaria_graduates" not in html.split('id="figures-charts"')[0]
+    geojson = staff.get(reverse("figures:dashboard_geojson"), {"district": "99002"}).json()
+    assert geojson["features"] == []
+
+
+# --- Bad input ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ({"as_of": "kaputt"}, "Bitte ein gültiges Datum eingeben."),
+        ({"as_of": "2024-02-30"}, "Bitte ein gültiges Datum eingeben."),
+        ({"directorate": "999999"}, "Bitte eine gültige Auswahl treffen."),
+        ({"district": "abc"}, "Bitte eine gültige Auswahl treffen."),
+        ({"district": "' OR 1=1 --"}, "Bitte eine gültige Auswahl treffen."),
+    ],
+)
+def test_bad_input_is_explained_in_german_never_a_500(
+    staff: Client, query: dict[str, str], message: str
+) -> None:
+    a_few_municipalities()
+    response = staff.get(DASHBOARD, query)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert message in html
+    assert '<div class="errornote" role="alert">' in html
+    assert 'aria-invalid="true"' in html
+    # The page still shows figures: for today and all of Saxony, and says so.
+    assert '<th scope="row">Polizeidirektion Dresden</th>' in html
+    assert staff.get(reverse("figures:dashboard_geojson"), query).status_code == 400
+
+
+def test_dates_before_the_launch_or_in_the_future_are_refused(staff: Client) -> None:
+    for value in ("2018-12-31", "2999-01-01"):
+        response = staff.get(DASHBOARD, {"as_of": value})
+        assert response.status_code == 200
+        assert 'class="errorlist' in response.content.decode(), value
+
+
+def test_a_kreis_of_another_directorate_is_refused(staff: Client) -> None:
+    DistrictFactory(key="99003", police_directorate=PoliceDirectorate.objects.get(code="leipzig"))
+    response = staff.get(DASHBOARD, {"directorate": "dresden", "district": "99003"})
+    assert response.status_code == 200
+    assert 'class="errorlist' in response.content.decode()
+
+
+# --- Queries --------------------------------------------------------------------------------------
+
+
+def test_the_number_of_queries_does_not_grow_with_the_data(
+    staff: Client, gv100ad_bytes: bytes, shared_data_dir: Path
+) -> None:
+    a_few_municipalities()
+    urls = [
+        DASHBOARD,
+        f"{DASHBOARD}?as_of=2023-06-30&directorate=dresden",
+        f"{reverse('figures:dashboard_geojson')}?as_of=2023-06-30",
+    ]
+    staff.get(DASHBOARD)  # the session and permission caches are warm from here on
+    few = [count_queries(staff, url) for url in urls]
+
+    the_whole_register(gv100ad_bytes, shared_data_dir)
+    assert Municipality.objects.count() > 400
+    many = [count_queries(staff, url) for url in urls]
+
+    assert many == few
+    # Seven source tables, each for the date, two series and two groupings, plus the form's
+    # lists, the statuses, the attribution and the session: an N+1 would add hundreds.
+    assert few[0] <= 50, few
+    assert few[2] <= 8, few

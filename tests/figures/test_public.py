@@ -1,0 +1,93 @@
+"""The public page /zahlen/: published figures, the municipalities taking part, nothing else."""
+
+import re
+from pathlib import Path
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from .test_dashboard import ATTRIBUTION, a_few_municipalities, count_queries, the_whole_register
+
+pytestmark = pytest.mark.django_db
+
+PUBLIC = "/zahlen/"
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
+
+
+def test_anyone_sees_the_figures_without_login(client: Client) -> None:
+    a_few_municipalities()
+    response = client.get(PUBLIC)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert reverse("figures:public") == PUBLIC
+    assert "<dt>Kommunen eng zusammenarbeitend</dt><dd>1</dd>" in html
+    assert "<dt>Präventionsräte konstituiert oder reaktiviert</dt><dd>1</dd>" in html
+    assert '<th scope="row">Polizeidirektion Dresden</th>' in html
+    # The participating municipality with its Kreis and its steps.
+    assert (
+        '<tr><th scope="row">Probstadt</th><td>Landkreis Probe</td>'
+        "<td>eng zusammenarbeitend</td><td>Präventionsrat</td></tr>"
+    ) in html
+    # The map, its attribution, and the register's.
+    assert f'data-geojson="{reverse("figures:public_geojson")}"' in html
+    assert ATTRIBUTION in html
+    assert "© Statistisches Bundesamt (Destatis), Gemeindeverzeichnis GV100AD" in html
+
+
+def test_no_personal_data_and_nothing_internal(client: Client) -> None:
+    a_few_municipalities()
+    html = client.get(PUBLIC).content.decode()
+    assert EMAIL.search(html) is None
+    assert "Zwiebelmeister" not in html
+    assert "Friederike" not in html
+    # A municipality that was only advised is not named: consultations are internal.
+    assert "Beratungsdorf" not in html
+    assert "Vertraulich" not in html
+    assert ">beraten<" not in html
+
+
+def test_the_public_map_shows_names_and_public_status_only(client: Client) -> None:
+    a_few_municipalities()
+    response = client.get(reverse("figures:public_geojson"))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/geo+json"
+    assert "public" in response["Cache-Control"]
+    collection = response.json()
+    assert collection["attribution"] == ATTRIBUTION
+    properties = {f["properties"]["name"]: f["properties"] for f in collection["features"]}
+    # Advised only: drawn as not taking part, without any step.
+    assert properties["Beratungsdorf"]["status"] == "keine"
+    assert "steps" not in properties["Beratungsdorf"]
+    assert properties["Probstadt"]["status_label"] == "eng zusammenarbeitend"
+    assert properties["Probstadt"]["steps"] == ["Präventionsrat"]
+    allowed = {"ags", "name", "status", "status_label", "colour", "steps"}
+    assert all(set(p) <= allowed for p in properties.values())
+    assert EMAIL.search(response.content.decode()) is None
+
+
+def test_the_home_page_links_the_figures(client: Client) -> None:
+    assert f'href="{PUBLIC}"' in client.get("/").content.decode()
+
+
+def test_the_public_page_only_answers_reading(client: Client) -> None:
+    assert client.post(PUBLIC).status_code == 405
+    assert client.post(reverse("figures:public_geojson")).status_code == 405
+
+
+def test_the_number_of_queries_does_not_grow_with_the_data(
+    client: Client, gv100ad_bytes: bytes, shared_data_dir: Path
+) -> None:
+    a_few_municipalities()
+    urls = [PUBLIC, reverse("figures:public_geojson")]
+    few = [count_queries(client, url) for url in urls]
+
+    the_whole_register(gv100ad_bytes, shared_data_dir)
+    html = client.get(PUBLIC).content.decode()
+    assert html.count('<tr><th scope="row">') > 50  # many municipalities listed
+    many = [count_queries(client, url) for url in urls]
+
+    assert many == few
+    # Seven source tables for Saxony, six grouped by PD, the PDs, the statuses, the attribution.
+    assert few[0] <= 20, few
+    assert few[1] <= 4, few
