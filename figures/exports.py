@@ -9,6 +9,8 @@ from typing import Any
 
 from django.utils.formats import date_format, number_format
 
+from funding.exports import safe_text
+
 from .selectors import (
     AREA_FIGURES,
     FIGURES,
@@ -147,7 +149,11 @@ def figures_csv(day: date) -> bytes:
     writer.writerow(header)
     for row in rows:
         writer.writerow(
-            "" if value is None else _cell(value) if not isinstance(value, str) else value
+            ""
+            if value is None
+            else _cell(value)
+            if not isinstance(value, str)
+            else safe_text(value)
             for value in row
         )
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
@@ -173,7 +179,8 @@ def figures_xlsx(day: date, extra_sheets: dict[str, Table] | None = None) -> byt
         for cell in sheet[2]:
             cell.font = Font(bold=True)
         for row in data:
-            sheet.append(row)
+            # Texts (names from the register, agreement labels) never become formulas.
+            sheet.append([safe_text(value) if isinstance(value, str) else value for value in row])
         for index, column in enumerate(columns, start=1):
             sheet.column_dimensions[get_column_letter(index)].width = 14 if index > 3 else 26
             figure = next((f for f in FIGURES if f.label == column), None)

@@ -16,8 +16,8 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import models, transaction
-from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum
+from django.db import transaction
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -33,7 +33,14 @@ from municipalities.models import PreventionCouncil, RegisterImport
 from .exports import count, figures_csv, figures_data, figures_xlsx, german_date, press_text
 from .geo import svg_map
 from .models import YearlyReport
-from .selectors import AREA_FIGURES, FIGURES, LAUNCH, municipality_statuses, time_series
+from .selectors import (
+    AREA_FIGURES,
+    FIGURES,
+    LAUNCH,
+    granted_amount,
+    municipality_statuses,
+    time_series,
+)
 from .services import current_attribution, report_as_of
 
 logger = logging.getLogger(__name__)
@@ -136,16 +143,7 @@ class FieldFunding:
 def funding_by_field(year: int, day: date) -> list[FieldFunding]:
     """Projects of the funding year granted by ``day``, and the amount the latest grant or
     amendment by ``day`` states, per field of action (one query; same rule as the figures)."""
-    granted = Subquery(
-        FundingDecision.objects.filter(
-            application=OuterRef("pk"),
-            kind__in=(FundingDecision.Kind.GRANT, FundingDecision.Kind.AMENDMENT),
-            decided_on__lte=day,
-        )
-        .order_by("-decided_on", "-number")
-        .values("amount")[:1],
-        output_field=models.DecimalField(max_digits=14, decimal_places=2),
-    )
+    granted = granted_amount(day)
     has_grant = Exists(
         FundingDecision.objects.filter(
             application=OuterRef("pk"), kind=FundingDecision.Kind.GRANT, decided_on__lte=day

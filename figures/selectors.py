@@ -246,7 +246,7 @@ def _analysis_measures(day: date, tag: str) -> dict[str, Any]:
     }
 
 
-def _granted(day: date) -> Subquery:
+def granted_amount(day: date) -> Subquery:
     """What the latest grant or amendment decision by ``day`` says the project receives."""
     return Subquery(
         FundingDecision.objects.filter(
@@ -261,7 +261,7 @@ def _granted(day: date) -> Subquery:
 
 
 def _funding_flags(day: date, tag: str) -> dict[str, Any]:
-    return {f"granted_{tag}": _granted(day)}
+    return {f"granted_{tag}": granted_amount(day)}
 
 
 def _funding_measures(day: date, tag: str) -> dict[str, Any]:

@@ -178,6 +178,17 @@ def current_attribution() -> str:
 # Yearly reports ---------------------------------------------------------------------------------
 
 
+def _verified(report: YearlyReport, matched_file: str = "") -> VerifiedDocument:
+    return VerifiedDocument(
+        kind=str(_("Yearly report of ASSKomm")),
+        label=str(report),
+        parties=["Landespräventionsrat Sachsen"],
+        status=str(report.get_status_display()),
+        details=[(str(_("Figures as of")), date_format(report.as_of, "DATE_FORMAT"))],
+        matched_file=matched_file,
+    )
+
+
 def verify_yearly_report(fingerprint: str) -> VerifiedDocument | None:
     """The report whose printed fingerprint (or its first digits) or whose file hash this is."""
     fingerprint = fingerprint.lower()
@@ -189,13 +200,7 @@ def verify_yearly_report(fingerprint: str) -> VerifiedDocument | None:
         .first()
     )
     if printed is not None:
-        return VerifiedDocument(
-            kind=str(_("Yearly report of ASSKomm")),
-            label=str(printed),
-            parties=["Landespräventionsrat Sachsen"],
-            status=str(printed.get_status_display()),
-            details=[(str(_("Figures as of")), date_format(printed.as_of, "DATE_FORMAT"))],
-        )
+        return _verified(printed)
     for field_name, label in (
         ("pdf_sha256", _("report (PDF)")),
         ("csv_sha256", _("figures (CSV)")),
@@ -203,14 +208,7 @@ def verify_yearly_report(fingerprint: str) -> VerifiedDocument | None:
     ):
         report = YearlyReport.objects.filter(**{field_name: fingerprint}).first()
         if report is not None:
-            return VerifiedDocument(
-                kind=str(_("Yearly report of ASSKomm")),
-                label=str(report),
-                parties=["Landespräventionsrat Sachsen"],
-                status=str(report.get_status_display()),
-                details=[(str(_("Figures as of")), date_format(report.as_of, "DATE_FORMAT"))],
-                matched_file=str(label),
-            )
+            return _verified(report, str(label))
     return None
 
 
