@@ -39,7 +39,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db import models
+from django.db import connections, models, router
 from django.db.models import (
     Count,
     Exists,
@@ -52,11 +52,11 @@ from django.db.models import (
     Sum,
     Value,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Cast, Coalesce
 
 from agreements.models import CoachingProcess, CooperationAgreement
 from analyses.models import SecurityAnalysis
-from funding.models import FundingApplication, FundingDecision
+from funding.models import FundingDecision
 from municipalities.models import (
     Consultation,
     District,
@@ -174,27 +174,10 @@ def _prepare_municipalities(queryset: QuerySet[Municipality]) -> QuerySet[Munici
     )
 
 
-def _municipality_flags(day: date, tag: str) -> dict[str, Any]:
-    return {
-        f"in_force_{tag}": _in_force_agreement(day),
-        f"active_council_{tag}": _active_council(day),
-    }
-
-
 def _municipality_measures(day: date, tag: str) -> dict[str, Any]:
     launched = day >= LAUNCH
-    cooperating = (
-        Q(first_coaching__lte=day)
-        | Q(first_analysis__lte=day)
-        | Q(first_grant__lte=day)
-        | Q(**{f"in_force_{tag}": True})
-        | Q(**{f"active_council_{tag}": True})
-    )
-    if launched:
-        cooperating |= Q(is_model_municipality=True)
     return {
         "municipalities_advised": Count("pk", filter=Q(first_consultation__lte=day)),
-        "municipalities_cooperating": Count("pk", filter=cooperating),
         "model_municipalities": Count(
             "pk", filter=Q(is_model_municipality=True) if launched else Q(pk__isnull=True)
         ),
@@ -246,12 +229,15 @@ def _analysis_measures(day: date, tag: str) -> dict[str, Any]:
     }
 
 
+_AMOUNT_KINDS = (FundingDecision.Kind.GRANT, FundingDecision.Kind.AMENDMENT)
+
+
 def granted_amount(day: date) -> Subquery:
     """What the latest grant or amendment decision by ``day`` says the project receives."""
     return Subquery(
         FundingDecision.objects.filter(
             application=OuterRef("pk"),
-            kind__in=(FundingDecision.Kind.GRANT, FundingDecision.Kind.AMENDMENT),
+            kind__in=_AMOUNT_KINDS,
             decided_on__lte=day,
         )
         .order_by("-decided_on", "-number")
@@ -260,32 +246,32 @@ def granted_amount(day: date) -> Subquery:
     )
 
 
-def _funding_flags(day: date, tag: str) -> dict[str, Any]:
-    return {f"granted_{tag}": granted_amount(day)}
+def _valid_until() -> Subquery:
+    """The date a grant or amendment decision is replaced by the application's next one."""
+    later = Q(decided_on__gt=OuterRef("decided_on")) | Q(
+        decided_on=OuterRef("decided_on"), number__gt=OuterRef("number")
+    )
+    return Subquery(
+        FundingDecision.objects.filter(
+            later, application=OuterRef("application"), kind__in=_AMOUNT_KINDS
+        )
+        .order_by("decided_on", "number")
+        .values("decided_on")[:1],
+        output_field=models.DateField(),
+    )
 
 
 def _funding_measures(day: date, tag: str) -> dict[str, Any]:
-    granted = Q(first_grant__lte=day)
-    this_year = Q(funding_year__year=day.year)
+    # A decision states the amount from its date until the next decision of the application.
+    valid = Q(decided_on__lte=day) & (Q(valid_until__isnull=True) | Q(valid_until__gt=day))
+    granted = Q(kind=FundingDecision.Kind.GRANT, decided_on__lte=day)
+    this_year = Q(application__funding_year__year=day.year)
     return {
-        "funding_approved_eur": Sum(f"granted_{tag}", filter=this_year & granted),
-        "funding_approved_eur_cumulative": Sum(f"granted_{tag}", filter=granted),
-        "funded_projects": Count("pk", filter=this_year & granted),
-        "funded_projects_cumulative": Count("pk", filter=granted),
+        "funding_approved_eur": Sum("amount", filter=this_year & valid),
+        "funding_approved_eur_cumulative": Sum("amount", filter=valid),
+        "funded_projects": Count("application", filter=this_year & granted, distinct=True),
+        "funded_projects_cumulative": Count("application", filter=granted, distinct=True),
     }
-
-
-def _prepare_applications(queryset: QuerySet[FundingApplication]) -> QuerySet[Any]:
-    return queryset.annotate(
-        first_grant=Subquery(
-            FundingDecision.objects.filter(
-                application=OuterRef("pk"), kind=FundingDecision.Kind.GRANT
-            )
-            .order_by("decided_on")
-            .values("decided_on")[:1],
-            output_field=models.DateField(),
-        )
-    )
 
 
 def _training_measures(day: date, tag: str) -> dict[str, Any]:
@@ -318,15 +304,24 @@ def _sources() -> tuple[Source, ...]:
         "municipalities", own_district=True, own_directorate=True
     )
     many_district, many_directorate = _via_many("municipalities", own_district=False)
-    funding_district, funding_directorate = _via_many("municipality", own_district=True)
+    funding_district, funding_directorate = _via_many(
+        "application__municipality", own_district=False
+    )
+    funding_district = Coalesce(funding_district, F("application__district"))
+    funding_directorate = Coalesce(
+        funding_directorate, F("application__district__police_directorate")
+    )
     return (
         Source(
             queryset=lambda: Municipality.objects.all(),
             district=F("district"),
             directorate=F("district__police_directorate"),
             measures=_municipality_measures,
-            flags=_municipality_flags,
-            prepare=_prepare_municipalities,
+            prepare=lambda queryset: queryset.annotate(
+                first_consultation=_first(
+                    Consultation.objects.filter(municipality=OuterRef("pk")), "date"
+                )
+            ),
         ),
         Source(
             queryset=lambda: PreventionCouncil.objects.all(),
@@ -356,12 +351,11 @@ def _sources() -> tuple[Source, ...]:
             measures=_analysis_measures,
         ),
         Source(
-            queryset=lambda: FundingApplication.objects.all(),
+            queryset=lambda: FundingDecision.objects.filter(kind__in=_AMOUNT_KINDS),
             district=funding_district,
             directorate=funding_directorate,
             measures=_funding_measures,
-            flags=_funding_flags,
-            prepare=_prepare_applications,
+            prepare=lambda queryset: queryset.annotate(valid_until=_valid_until()),
         ),
         Source(
             queryset=lambda: TrainingCohort.objects.all(),
@@ -371,6 +365,101 @@ def _sources() -> tuple[Source, ...]:
             by_area=False,
         ),
     )
+
+
+# "Eng zusammenarbeitend": periods of cooperation, counted per cut-off date ------------------------
+
+
+def _cooperation_periods(area: "Area") -> list[QuerySet[Any]]:
+    """One queryset per kind of cooperation: (municipality, from, until, group) rows.
+
+    A municipality cooperates on a date when one of its periods covers it: from the launch for a
+    Modellkommune, from the first day of a coaching, an analysis or a grant (these never end),
+    and from signature to termination of an agreement or from constitution to dissolution of a
+    council. The periods are computed once per row; every cut-off date is then one column of a
+    single aggregate over their union, instead of a subquery per municipality and date.
+    """
+    # Typed, so that the parts' columns match in the union on PostgreSQL.
+    none = Cast(Value(None), models.DateField())
+    periods = {
+        "agreement": CooperationAgreement.municipalities.through.objects.values(
+            m=F("municipality_id"),
+            starts=F("cooperationagreement__signed_on"),
+            ends=F("cooperationagreement__terminated_on"),
+        ),
+        "council": PreventionCouncil.municipalities.through.objects.values(
+            m=F("municipality_id"),
+            starts=Coalesce(
+                "preventioncouncil__reactivated_on", "preventioncouncil__constituted_on"
+            ),
+            ends=F("preventioncouncil__dissolved_on"),
+        ),
+        "coaching": CoachingProcess.municipalities.through.objects.values(
+            m=F("municipality_id"), starts=F("coachingprocess__started_on"), ends=none
+        ),
+        "analysis": SecurityAnalysis.municipalities.through.objects.values(
+            m=F("municipality_id"), starts=F("securityanalysis__kickoff_on"), ends=none
+        ),
+        "grant": FundingDecision.objects.filter(
+            kind=FundingDecision.Kind.GRANT, application__municipality__isnull=False
+        ).values(m=F("application__municipality_id"), starts=F("decided_on"), ends=none),
+    }
+    parts = [
+        queryset.annotate(
+            _district=F(f"{path}__district"),
+            _directorate=F(f"{path}__district__police_directorate"),
+        )
+        for path, queryset in (
+            ("municipality", periods["agreement"]),
+            ("municipality", periods["council"]),
+            ("municipality", periods["coaching"]),
+            ("municipality", periods["analysis"]),
+            ("application__municipality", periods["grant"]),
+        )
+    ]
+    parts.append(
+        Municipality.objects.filter(is_model_municipality=True)
+        .values(m=F("pk"), starts=Cast(Value(LAUNCH), models.DateField()), ends=none)
+        .annotate(_district=F("district"), _directorate=F("district__police_directorate"))
+    )
+    restricted = []
+    for queryset in parts:
+        if area.directorate is not None:
+            queryset = queryset.filter(_directorate=area.directorate.pk)
+        if area.district is not None:
+            queryset = queryset.filter(_district=area.district.pk)
+        restricted.append(queryset.order_by())
+    return restricted
+
+
+def _cooperating(days: Sequence[date], area: "Area", group: str | None) -> dict[Any, list[int]]:
+    """Municipalities cooperating on each day, per group: one query for all days."""
+    connection = connections[router.db_for_read(Municipality)]
+    group_column = {"district": "_district", "directorate": "_directorate"}.get(group or "")
+    # The SQL is put together from ORM-compiled parts and fixed names; every value is a parameter.
+    selects, params = [], []
+    for queryset in _cooperation_periods(area):
+        sql, part_params = queryset.query.get_compiler(connection=connection).as_sql()
+        selects.append(
+            f"SELECT m, starts, ends, {group_column or 'NULL'} AS g FROM ({sql}) AS part"  # noqa: S608
+        )
+        params.extend(part_params)
+    columns = []
+    column_params: list[Any] = []
+    for index, day in enumerate(days):
+        columns.append(
+            "COUNT(DISTINCT CASE WHEN starts <= %s AND (ends IS NULL OR ends > %s) "
+            f"THEN m END) AS v{index}"
+        )
+        value = connection.ops.adapt_datefield_value(day)
+        column_params.extend([value, value])
+    sql = (
+        f"SELECT g, {', '.join(columns)} FROM ({' UNION ALL '.join(selects)}) AS periods "  # noqa: S608
+        "GROUP BY g"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*column_params, *params])
+        return {row[0]: [int(value or 0) for value in row[1:]] for row in cursor.fetchall()}
 
 
 # The area a figure is asked for --------------------------------------------------------------
@@ -447,6 +536,10 @@ def _evaluate(
             per_day = results.setdefault(row["_group"], [{} for _day in days])
             for index, key in keys:
                 per_day[index][key] = _clean(key, row[f"v{index}_{key}"])
+    for group_id, counts in _cooperating(days, area, group).items():
+        per_day = results.setdefault(group_id, [{} for _day in days])
+        for index, count in enumerate(counts):
+            per_day[index]["municipalities_cooperating"] = count
     # Groups a source had no rows for still show every figure, as 0.
     wanted = AREA_FIGURES if group is not None or not area.is_whole else FIGURES
     for per_day in results.values():

@@ -21,7 +21,14 @@ from figures.selectors import (
     periods,
     time_series,
 )
-from municipalities.models import Consultation, District, Municipality, PoliceDirectorate
+from funding.models import FundingApplication, FundingDecision, FundingYear
+from municipalities.models import (
+    Consultation,
+    District,
+    Municipality,
+    PoliceDirectorate,
+    PreventionCouncil,
+)
 
 from .published import build_published_history
 
@@ -157,3 +164,116 @@ def test_singular_forms_in_the_text() -> None:
     assert "1 Coaching-Prozess hat begonnen" in text
     assert "1.234,50 Euro für 1 Projekt" in text
     assert "1 Person hat die Beccaria-Qualifizierung" in text
+
+
+def test_cooperation_ends_with_the_agreement_and_the_council(saxony) -> None:
+    """Agreements and councils count while they last; coaching, analyses and grants stay."""
+    first, second = Municipality.objects.filter(is_model_municipality=False).order_by("ags")[:2]
+    agreement = CooperationAgreement.objects.create(
+        number=900,
+        status=CooperationAgreement.Status.TERMINATED,
+        signed_on=date(2021, 3, 1),
+        terminated_on=date(2022, 3, 1),
+        frozen_at=datetime(2021, 2, 1, tzinfo=UTC),
+    )
+    agreement.municipalities.set([first])
+    council = PreventionCouncil.objects.create(
+        name="Präventionsrat auf Zeit",
+        level=PreventionCouncil.Level.MUNICIPALITY,
+        constituted_on=date(2021, 6, 1),
+        status=PreventionCouncil.Status.DISSOLVED,
+        dissolved_on=date(2021, 9, 1),
+    )
+    council.municipalities.set([second])
+    district = first.district
+
+    def cooperating(day: date) -> tuple[int, int]:
+        whole = figures_as_of(day)["municipalities_cooperating"]
+        in_district = figures_as_of(day, Area(district=district))["municipalities_cooperating"]
+        return whole, in_district
+
+    days = [
+        date(2021, 2, 28),
+        date(2021, 3, 1),
+        date(2021, 7, 1),
+        date(2021, 9, 1),
+        date(2022, 3, 1),
+    ]
+    expected = [(0, 0), (1, 1), (2, 1 + (second.district == district)), (1, 1), (0, 0)]
+    assert [cooperating(day) for day in days] == expected
+    # The time series counts the same way (quarter ends: Q1 and Q3 2021 cooperating, Q1 2022 not).
+    series = time_series(date(2022, 6, 30), "quarter")
+    labels = [p.label for p in series.periods]
+    column = dict(zip(labels, series.values["municipalities_cooperating"], strict=True))
+    assert (column["Q4/2020"], column["Q1/2021"], column["Q3/2021"], column["Q1/2022"]) == (
+        0,
+        1,
+        1,
+        0,
+    )
+    # Statuses (one query per municipality list) agree with the aggregate on every day.
+    for day in days:
+        statuses = municipality_statuses(day)
+        assert (
+            sum(s.cooperating for s in statuses) == figures_as_of(day)["municipalities_cooperating"]
+        )
+    # A coaching begun once keeps the municipality counted after it ended.
+    process = CoachingProcess.objects.create(
+        requested_on=date(2022, 1, 1), started_on=date(2022, 2, 1), ended_on=date(2022, 4, 1)
+    )
+    process.municipalities.set([first])
+    assert cooperating(date(2023, 1, 1)) == (1, 1)
+
+
+def test_the_amount_granted_follows_the_latest_decision_of_each_day(saxony) -> None:
+    municipality = Municipality.objects.order_by("ags").first()
+    year = FundingYear.objects.create(
+        year=2022,
+        budget=Decimal("1300000"),
+        call_opens=date(2021, 9, 1),
+        call_closes=date(2021, 10, 31),
+    )
+    application = FundingApplication.objects.create(
+        funding_year=year,
+        municipality=municipality,
+        title="Projekt",
+        status=FundingApplication.Status.APPROVED,
+        approved_amount=Decimal("8000.00"),
+    )
+    decisions = (
+        (FundingDecision.Kind.GRANT, 1, date(2022, 3, 1), "10000.00"),
+        # Two amendments on one day: the one with the higher number is the latest.
+        (FundingDecision.Kind.AMENDMENT, 2, date(2022, 6, 1), "9000.00"),
+        (FundingDecision.Kind.AMENDMENT, 3, date(2022, 6, 1), "8000.00"),
+        (FundingDecision.Kind.AMENDMENT, 4, date(2022, 9, 1), "8500.00"),
+    )
+    for kind, number, day, amount in decisions:
+        FundingDecision.objects.create(
+            application=application,
+            kind=kind,
+            number=number,
+            decided_on=day,
+            amount=Decimal(amount),
+        )
+
+    def granted(day: date) -> tuple[Decimal, int]:
+        values = figures_as_of(day)
+        assert values["funding_approved_eur"] == values["funding_approved_eur_cumulative"]
+        return values["funding_approved_eur"], values["funded_projects"]
+
+    assert granted(date(2022, 2, 28)) == (Decimal("0.00"), 0)
+    assert granted(date(2022, 3, 1)) == (Decimal("10000.00"), 1)
+    assert granted(date(2022, 6, 1)) == (Decimal("8000.00"), 1)
+    assert granted(date(2022, 12, 31)) == (Decimal("8500.00"), 1)
+    # In the next year the project no longer counts for "im Jahr", only cumulatively.
+    values = figures_as_of(date(2023, 1, 1))
+    assert values["funding_approved_eur"] == Decimal("0.00")
+    assert values["funding_approved_eur_cumulative"] == Decimal("8500.00")
+    assert values["funded_projects_cumulative"] == 1
+    quarters = time_series(date(2022, 12, 31), "quarter").values["funding_approved_eur"]
+    assert quarters[-4:] == [
+        Decimal("10000.00"),
+        Decimal("8000.00"),
+        Decimal("8500.00"),
+        Decimal("8500.00"),
+    ]
