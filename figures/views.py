@@ -5,16 +5,20 @@ Polizeidirektion, and the municipalities that take part (Modellkommune, Kooperat
 eng zusammenarbeitend). Consultations, people and notes stay in the staff dashboard.
 """
 
-from collections.abc import Sequence
+import logging
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar, cast
 
+from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
@@ -30,8 +34,12 @@ from .selectors import (
     figures_as_of,
     figures_by_directorate,
     municipality_statuses,
+    time_series,
 )
 from .services import current_attribution
+
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 DESTATIS_ATTRIBUTION = "© Statistisches Bundesamt (Destatis), Gemeindeverzeichnis GV100AD"
 
@@ -85,6 +93,12 @@ class Row:
 class Table:
     figures: Sequence[Figure]
     rows: list[Row] = field(default_factory=list)
+    # Column headings, where they are not the figures' labels (a table with a figure per row).
+    columns: Sequence[str] = ()
+
+    @property
+    def headings(self) -> list[str]:
+        return list(self.columns) or [figure.label for figure in self.figures]
 
 
 def group_table(groups: Sequence[GroupFigures], figures: Sequence[Figure]) -> Table:
@@ -99,6 +113,26 @@ def group_table(groups: Sequence[GroupFigures], figures: Sequence[Figure]) -> Ta
             )
             for group in groups
         ],
+    )
+
+
+def figures_by_group_table(
+    whole: Values, groups: Sequence[GroupFigures], figures: Sequence[Figure], whole_name: str
+) -> Table:
+    """One row per figure, one column per group after the whole: narrow enough for a phone."""
+    return Table(
+        figures,
+        [
+            Row(
+                name=figure.label,
+                key=figure.key,
+                cells=[cell(figure, whole[figure.key])]
+                + [cell(figure, group.values[figure.key]) for group in groups],
+            )
+            for figure in figures
+        ],
+        # The caption says "by Polizeidirektion": the columns need only the place.
+        columns=[whole_name, *(group.name.removeprefix("Polizeidirektion ") for group in groups)],
     )
 
 
@@ -146,18 +180,56 @@ def participating(statuses: Sequence[MunicipalityStatus]) -> list[MunicipalitySt
 # Public views -----------------------------------------------------------------------------------
 
 
+def cached(name: str, day: date, compute: Callable[[], T]) -> T:
+    """A public figure of a day, from the cache when it was computed in the last minutes.
+
+    The public page is the one page anybody can load as often as they like; the figures of today
+    change only when staff record something, so a few minutes' delay is fine
+    (``ASSKOMM_PUBLIC_FIGURES_CACHE_SECONDS``, 0 to switch the cache off). A cache that is down
+    only costs the computation.
+    """
+    seconds = settings.ASSKOMM_PUBLIC_FIGURES_CACHE_SECONDS
+    if not seconds:
+        return compute()
+    key = f"figures:public:{name}:{day.isoformat()}"
+    try:
+        found = cache.get(key)
+    except Exception:  # noqa: BLE001 - the cache is an optimisation, never a failure
+        logger.warning("Cache unavailable: public figures computed without it", exc_info=True)
+        return compute()
+    if found is not None:
+        return cast(T, found)
+    value = compute()
+    try:
+        cache.set(key, value, seconds)
+    except Exception:  # noqa: BLE001
+        logger.warning("Cache unavailable: public figures not kept", exc_info=True)
+    return value
+
+
 @require_safe
 def public(request: HttpRequest) -> HttpResponse:
     """The current figures, the municipalities taking part and the map, without login."""
     day = timezone.localdate()
-    values = figures_as_of(day)
-    statuses = participating(municipality_statuses(day))
+    values = cached("values", day, lambda: figures_as_of(day))
+    directorates = cached("directorates", day, lambda: figures_by_directorate(day))
+    statuses = cached("statuses", day, lambda: municipality_statuses(day))
+    yearly = cached("yearly", day, lambda: time_series(day, "year"))
+    by_key = {f.key: f for f in FIGURES}
+    chart_figures = [by_key[key] for key in CHART_FIGURES]
     context = {
         "day": day,
         "day_text": german_date(day),
         "tiles": tiles(values, FIGURES),
-        "directorates": group_table(figures_by_directorate(day), [f for f in FIGURES if f.by_area]),
-        "municipalities": statuses,
+        "directorates": figures_by_group_table(
+            values, directorates, [f for f in FIGURES if f.by_area], _("Saxony")
+        ),
+        "yearly": series_table(yearly, [*chart_figures, by_key[FUNDING_FIGURE]]),
+        "charts": {
+            "year": chart_data(yearly, CHART_FIGURES),
+            "funding": chart_data(yearly, [FUNDING_FIGURE]),
+        },
+        "municipalities": participating(statuses),
         "legend": [(colour, label, None) for colour, label in legend(public=True)],
         "attribution": current_attribution(),
         "destatis": DESTATIS_ATTRIBUTION,
@@ -171,7 +243,9 @@ def public_geojson(request: HttpRequest) -> JsonResponse:
     """The public map: name, key and public status of each municipality, nothing else."""
     day: date = timezone.localdate()
     collection = feature_collection(
-        municipality_statuses(day), attribution=current_attribution(), public=True
+        cached("statuses", day, lambda: municipality_statuses(day)),
+        attribution=current_attribution(),
+        public=True,
     )
     return geojson_response(collection)
 

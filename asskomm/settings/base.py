@@ -173,6 +173,9 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# How long the public figures page (/zahlen/) keeps what it computed; 0 switches the cache off.
+ASSKOMM_PUBLIC_FIGURES_CACHE_SECONDS = env.int("ASSKOMM_PUBLIC_FIGURES_CACHE_SECONDS", default=300)
+
 SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_COOKIE_AGE", default=8 * 3600)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True

@@ -16,6 +16,8 @@ STORAGES["staticfiles"] = {  # noqa: F405
 # Tests run tasks in-process; a test that starts a real worker turns this off for that worker.
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Tests see every record at once; the test of the cache switches it on.
+ASSKOMM_PUBLIC_FIGURES_CACHE_SECONDS = 0
 LOGGING = {**LOGGING, "root": {"handlers": ["console"], "level": "WARNING"}}  # noqa: F405
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True

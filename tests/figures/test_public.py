@@ -4,7 +4,8 @@ import re
 from pathlib import Path
 
 import pytest
-from django.test import Client
+from django.core.cache import cache
+from django.test import Client, override_settings
 from django.urls import reverse
 
 from .test_dashboard import ATTRIBUTION, a_few_municipalities, count_queries, the_whole_register
@@ -23,7 +24,9 @@ def test_anyone_sees_the_figures_without_login(client: Client) -> None:
     assert reverse("figures:public") == PUBLIC
     assert "<dt>Kommunen eng zusammenarbeitend</dt><dd>1</dd>" in html
     assert "<dt>Präventionsräte konstituiert oder reaktiviert</dt><dd>1</dd>" in html
-    assert '<th scope="row">Polizeidirektion Dresden</th>' in html
+    # A figure per row, Saxony and each Polizeidirektion a column: narrow enough for a phone.
+    assert '<th scope="col">Dresden</th>' in html
+    assert '<th scope="row">Kommunen eng zusammenarbeitend</th>' in html
     # The participating municipality with its Kreis and its steps.
     assert (
         '<tr><th scope="row">Probstadt</th><td>Landkreis Probe</td>'
@@ -88,6 +91,59 @@ def test_the_number_of_queries_does_not_grow_with_the_data(
     many = [count_queries(client, url) for url in urls]
 
     assert many == few
-    # Seven source tables for Saxony, six grouped by PD, the PDs, the statuses, the attribution.
-    assert few[0] <= 20, few
+    # Eight queries for Saxony (seven source tables and the cooperation periods), seven grouped
+    # by PD, the PDs, the statuses, the attribution and eight for the yearly series.
+    assert few[0] <= 26, few
     assert few[1] <= 4, few
+
+
+def test_the_charts_have_their_data_and_a_table(client: Client) -> None:
+    a_few_municipalities()
+    response = client.get(PUBLIC)
+    charts = response.context["charts"]
+    years = charts["year"]["labels"]
+    assert years[0] == "2019"
+    assert years[-1] == str(response.context["day"].year)
+    cooperating = next(
+        s for s in charts["year"]["series"] if s["key"] == "municipalities_cooperating"
+    )
+    assert cooperating["data"][-1] == 1
+    html = response.content.decode()
+    assert 'id="figures-charts"' in html
+    assert 'data-chart="year"' in html
+    assert 'data-chart="funding"' in html
+    # The text alternative: one row per year.
+    assert '<caption id="series-year-caption">' in html
+    assert f'<th scope="row">{years[-1]}</th>' in html
+
+
+@override_settings(ASSKOMM_PUBLIC_FIGURES_CACHE_SECONDS=300)
+def test_the_public_figures_are_kept_a_few_minutes(client: Client) -> None:
+    cache.clear()
+    a_few_municipalities()
+    first = count_queries(client, PUBLIC)
+    again = count_queries(client, PUBLIC)
+    # Only the attribution is read again; the figures come from the cache.
+    assert again < first
+    assert again <= 3, again
+    assert count_queries(client, reverse("figures:public_geojson")) <= 2
+    cache.clear()
+    assert count_queries(client, PUBLIC) == first
+
+
+@override_settings(
+    ASSKOMM_PUBLIC_FIGURES_CACHE_SECONDS=300,
+    CACHES={
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Nothing listens here: the cache is down.
+            "LOCATION": "redis://127.0.0.1:1/0",
+        }
+    },
+)
+def test_the_public_page_works_while_the_cache_is_down(client: Client) -> None:
+    a_few_municipalities()
+    response = client.get(PUBLIC)
+    assert response.status_code == 200
+    assert "<dt>Kommunen eng zusammenarbeitend</dt><dd>1</dd>" in response.content.decode()
+    assert client.get(reverse("figures:public_geojson")).status_code == 200
