@@ -1,8 +1,9 @@
 """The one PDF rendering service every document of the portal goes through.
 
 WeasyPrint renders a Django template. Its URL fetcher resolves only the project's own static files
-(and ``data:`` URLs): whatever a user typed can never make the renderer read a local file or reach
-the network. Empty signature fields can be laid over elements, for signing in a PDF reader.
+(and inline ``data:`` images): whatever a user typed can never make the renderer read a local
+file, reach the network or embed an attachment. Empty signature fields can be laid over
+elements, for signing in a PDF reader.
 """
 
 import hashlib
@@ -25,6 +26,12 @@ logger = logging.getLogger(__name__)
 # Documents refer to static files through this origin; nothing else is fetched.
 STATIC_ORIGIN = "https://static.asskomm.invalid"
 CSS_PX_TO_PT = 0.75
+# The only ``data:`` URLs served: images, which carry nothing that could be fetched or attached
+# (an SVG's own references go through the same fetcher). Stylesheets, text, HTML, fonts and
+# attachments as ``data:`` are refused; no document of the portal needs them.
+DATA_IMAGE_TYPES = frozenset(
+    {"image/png", "image/jpeg", "image/gif", "image/webp", "image/svg+xml"}
+)
 
 
 class RefusedResource(ValueError):
@@ -47,7 +54,10 @@ def static_url_fetcher_class() -> type:
         """Serves the project's static files; refuses files, the network and everything else."""
 
         def fetch(self, url: str, headers: Any = None) -> Any:
-            if url.startswith("data:"):
+            if url[:5].lower() == "data:":
+                if _data_media_type(url) not in DATA_IMAGE_TYPES:
+                    logger.warning("PDF rendering refused a resource: %s", url[:200])
+                    raise RefusedResource(f"refused: {url[:200]}")
                 return super().fetch(url, headers)
             parts = urlsplit(url)
             prefix = "/" + settings.STATIC_URL.strip("/") + "/"
@@ -64,6 +74,13 @@ def static_url_fetcher_class() -> type:
             return URLFetcherResponse(url, data, {"Content-Type": content_type}, 200)
 
     return StaticOnlyURLFetcher
+
+
+def _data_media_type(url: str) -> str:
+    """The media type of a ``data:`` URL, lower case ("text/plain" when none is given)."""
+    header = url[5:].split(",", 1)[0]
+    media_type = header.split(";", 1)[0].strip().lower()
+    return media_type or "text/plain"
 
 
 def _read_static_file(relative: str) -> bytes | None:
