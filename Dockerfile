@@ -23,6 +23,7 @@ COPY municipalities ./municipalities
 COPY agreements ./agreements
 COPY funding ./funding
 COPY analyses ./analyses
+COPY figures ./figures
 COPY demo ./demo
 RUN pip install --no-cache-dir -c constraints.txt -e .
 

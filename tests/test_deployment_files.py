@@ -45,3 +45,18 @@ def test_image_runs_as_a_non_root_user() -> None:
     assert (
         dockerfile.strip().splitlines()[-3].startswith("USER ") or "\nUSER asskomm\n" in dockerfile
     )
+
+
+def test_the_image_holds_every_app_of_the_project() -> None:
+    from django.apps import apps
+
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    # The project's own apps: packages at the top of the checkout (not the virtualenv's).
+    local = {
+        config.name.split(".")[0]
+        for config in apps.get_app_configs()
+        if Path(config.path).resolve().parent == ROOT
+    }
+    assert {"asskomm", "accounts", "figures"} <= local
+    for package in sorted(local):
+        assert f"COPY {package} ./{package}" in dockerfile, f"Dockerfile does not copy {package}/"
