@@ -7,6 +7,9 @@ class AsskommConfig(AppConfig):
     name = "asskomm"
     verbose_name = _("ASSKomm portal")
 
+    def ready(self) -> None:
+        from . import checks  # noqa: F401 - registers the system checks
+
 
 class AsskommAdminConfig(AdminConfig):
     default_site = "asskomm.admin.AsskommAdminSite"

@@ -193,7 +193,8 @@ def attachment_add(
     data = validate_pdf_upload(upload)
     attachment = Attachment(
         application=application,
-        title=title.strip() or upload.name,
+        # The browser's file name (at most 255 characters) may be longer than a title.
+        title=(title.strip() or upload.name)[:200],
         sha256=hashlib.sha256(data).hexdigest(),
         uploaded_by=user,
     )
