@@ -9,7 +9,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from .forms import AdminUserChangeForm, AdminUserCreationForm
 from .models import Invitation, User
-from .services import invitation_create, invitation_send
+from .services import invitation_create, invitation_send, login_lock_lift, two_factor_reset
 
 
 @admin.register(User)
@@ -45,7 +45,7 @@ class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
     )
     filter_horizontal = ("groups",)
     readonly_fields = ("last_login", "date_joined")
-    actions = ("resend_invitation",)
+    actions = ("resend_invitation", "reset_two_factor", "lift_login_lock")
 
     @admin.action(description=_("Send the invitation again"), permissions=["change"])
     def resend_invitation(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
@@ -60,6 +60,31 @@ class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
             request,
             _("%(count)d invitation(s) sent; accounts with a password were left out.")
             % {"count": sent},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Reset two-factor login (lost phone)"), permissions=["change"])
+    def reset_two_factor(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        """The app is unlinked; at the next login the person links an app again."""
+        for user in queryset:
+            two_factor_reset(user=user)
+        self.message_user(
+            request,
+            _(
+                "Two-factor login reset for %(count)d account(s); they link an app again at "
+                "their next login."
+            )
+            % {"count": queryset.count()},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Lift the lock after wrong passwords"), permissions=["change"])
+    def lift_login_lock(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        for user in queryset:
+            login_lock_lift(user=user)
+        self.message_user(
+            request,
+            _("Login lock lifted for %(count)d account(s).") % {"count": queryset.count()},
             messages.SUCCESS,
         )
 

@@ -58,3 +58,26 @@ class EmailPasswordResetForm(PasswordResetForm):
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
     )
+
+
+class TwoFactorCodeForm(forms.Form):
+    """The six-digit code from the authenticator app; spaces are ignored."""
+
+    code = forms.CharField(
+        label=_("Six-digit code from the app"),
+        max_length=12,
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "autofocus": True,
+                "size": 8,
+            }
+        ),
+    )
+
+    def clean_code(self) -> str:
+        code = "".join(self.cleaned_data["code"].split())
+        if not (code.isascii() and code.isdigit() and len(code) == 6):
+            raise forms.ValidationError(_("Please enter the six digits shown in the app."))
+        return code

@@ -1,10 +1,12 @@
-"""Writes for users: invitations with a one-time link to set the password."""
+"""Writes for users: invitations with a one-time link to set the password, two-factor devices,
+lifting a login lock."""
 
 import hashlib
 import secrets
 from datetime import timedelta
 from typing import Any
 
+from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
@@ -13,6 +15,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .models import Invitation, User
 
@@ -87,3 +90,35 @@ def invitation_send(*, user: User, token: str, context: dict[str, Any] | None = 
         subject = render_to_string("accounts/email/invitation_subject.txt", values).strip()
         body = render_to_string("accounts/email/invitation_body.txt", values)
     send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
+
+
+@transaction.atomic
+def two_factor_device_for_setup(*, user: User) -> TOTPDevice:
+    """The unconfirmed TOTP device that the setup page shows; the same one on every reload."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name=_("Authenticator app"), confirmed=False)
+    return device
+
+
+@transaction.atomic
+def two_factor_device_confirm(*, device: TOTPDevice, token: str) -> bool:
+    """Confirm a new device with a code it produced; other unconfirmed devices are dropped."""
+    if device.confirmed or not device.verify_token(token):
+        return False
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    TOTPDevice.objects.filter(user=device.user, confirmed=False).exclude(pk=device.pk).delete()
+    return True
+
+
+@transaction.atomic
+def two_factor_reset(*, user: User) -> int:
+    """Remove every TOTP device of ``user`` (lost phone): the next login sets up a new one."""
+    deleted, _by_model = TOTPDevice.objects.filter(user=user).delete()
+    return deleted
+
+
+def login_lock_lift(*, user: User) -> int:
+    """Lift a lockout after wrong passwords for ``user``'s e-mail address, from every address."""
+    return int(axes_reset(username=user.email.strip().lower()))

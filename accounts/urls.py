@@ -11,6 +11,8 @@ urlpatterns = [
         name="login",
     ),
     path("abmelden/", auth_views.LogoutView.as_view(), name="logout"),
+    path("anmelden/code/", views.two_factor_verify_view, name="two_factor_verify"),
+    path("anmelden/code/einrichten/", views.two_factor_setup_view, name="two_factor_setup"),
     path("einladung/<str:token>/", views.invitation_accept_view, name="invitation_accept"),
     path(
         "passwort/vergessen/",
@@ -29,9 +31,7 @@ urlpatterns = [
     ),
     path(
         "passwort/neu/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(
-            success_url=reverse_lazy("password_reset_complete")
-        ),
+        views.PasswordResetConfirmView.as_view(success_url=reverse_lazy("password_reset_complete")),
         name="password_reset_confirm",
     ),
     path(

@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
+from accounts.two_factor import two_factor_pending
+
 # Apps in the order the office works through them; apps not named here follow alphabetically.
 APP_ORDER = (
     "municipalities",
@@ -41,6 +43,10 @@ class AsskommAdminSite(admin.AdminSite):
                 )
             )
         return app_list
+
+    def has_permission(self, request: HttpRequest) -> bool:
+        """No admin page for staff whose login still waits for the code (ASSKOMM_REQUIRE_2FA)."""
+        return super().has_permission(request) and not two_factor_pending(request.user)
 
     def login(
         self, request: HttpRequest, extra_context: dict[str, Any] | None = None

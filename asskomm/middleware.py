@@ -2,6 +2,7 @@
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 from .views import healthz
@@ -21,3 +22,22 @@ class HealthCheckMiddleware:
         if request.path == "/healthz" and request.method in ("GET", "HEAD"):
             return healthz(request)
         return self.get_response(request)
+
+
+class PermissionsPolicyMiddleware:
+    """Send ``Permissions-Policy`` (``ASSKOMM_PERMISSIONS_POLICY``): no camera, microphone, ….
+
+    Django's SecurityMiddleware covers HSTS, nosniff, Referrer-Policy and
+    Cross-Origin-Opener-Policy, django-csp the Content-Security-Policy; this header is the one
+    neither sets.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        policy = getattr(settings, "ASSKOMM_PERMISSIONS_POLICY", "")
+        if policy and "Permissions-Policy" not in response:
+            response["Permissions-Policy"] = policy
+        return response

@@ -5,6 +5,7 @@ tasks executed in-process. ``DATABASE_URL`` and ``CELERY_BROKER_URL`` / ``REDIS_
 PostgreSQL and a real broker; every variable is documented in ``.env.example``.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -37,6 +38,10 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "simple_history",
     "django_celery_beat",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "csp",
     "asskomm.apps.AsskommConfig",
     "accounts",
     "municipalities",
@@ -50,15 +55,21 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "asskomm.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "asskomm.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "asskomm.urls"
@@ -92,6 +103,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+# django-axes first: it refuses a locked-out login before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 AUTH_PASSWORD_VALIDATORS = [
@@ -184,6 +200,58 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
+# Login throttling (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one e-mail address
+# from one IP address, that combination is locked for the cool-off time; a successful login resets
+# the count. Only failures are recorded (no log of successful logins).
+AXES_ENABLED = env.bool("ASSKOMM_LOGIN_THROTTLE", default=True)
+AXES_FAILURE_LIMIT = env.int("ASSKOMM_LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("ASSKOMM_LOGIN_COOLOFF_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The login form's field is called "username" although it holds the e-mail address.
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True
+AXES_LOCKOUT_CALLABLE = "accounts.throttling.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "accounts.throttling.client_ip"
+AXES_USERNAME_CALLABLE = "accounts.throttling.username"
+# Reverse proxies in front of the portal that append to X-Forwarded-For (0: use REMOTE_ADDR).
+ASSKOMM_TRUSTED_PROXIES = env.int("ASSKOMM_TRUSTED_PROXIES", default=0)
+
+# Staff (LPR roles, anyone with is_staff, superusers) confirm their login with a TOTP code from an
+# authenticator app before they reach the admin. On in production, off by default elsewhere.
+ASSKOMM_REQUIRE_2FA = env.bool("ASSKOMM_REQUIRE_2FA", default=False)
+OTP_TOTP_ISSUER = "ASSKomm-Portal"
+
+# Content Security Policy (django-csp): only the portal's own scripts, styles and images; no inline
+# code. data: images are Bootstrap's icons in its stylesheet. Inline style *attributes* are refused
+# except the one in django-simple-history's history page (allowed by its hash).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        # sha256 of "border-top: 0" (simple_history/object_history_list.html)
+        "style-src-attr": [
+            "'unsafe-hashes'",
+            "'sha256-XMXSevYjgSjXgRafBFDvtjwX+yyWLrxfso9DcNZ9UXM='",
+        ],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+# What a page may use of the browser: nothing of the listed powerful features.
+ASSKOMM_PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), display-capture=(), geolocation=(), gyroscope=(), "
+    "magnetometer=(), microphone=(), midi=(), payment=(), publickey-credentials-get=(), "
+    "screen-wake-lock=(), serial=(), usb=(), xr-spatial-tracking=()"
+)
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
 # How long an invitation link and a password-reset link stay valid.
 ASSKOMM_INVITATION_DAYS = env.int("ASSKOMM_INVITATION_DAYS", default=7)
 PASSWORD_RESET_TIMEOUT = env.int("DJANGO_PASSWORD_RESET_TIMEOUT", default=24 * 3600)
@@ -211,5 +279,6 @@ LOGGING = {
         "django.db.backends": {"level": "INFO"},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
     },
 }

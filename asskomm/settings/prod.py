@@ -27,3 +27,5 @@ CSRF_COOKIE_SECURE = True
 SESSION_COOKIE_NAME = "__Host-sessionid"
 CSRF_COOKIE_NAME = "__Host-csrftoken"
 ASSKOMM_ALLOW_DEMO_DATA = False
+# Staff confirm every login with a TOTP code (ASSKOMM_REQUIRE_2FA=false only for an emergency).
+ASSKOMM_REQUIRE_2FA = env.bool("ASSKOMM_REQUIRE_2FA", default=True)

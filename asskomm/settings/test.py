@@ -22,3 +22,6 @@ LOGGING = {**LOGGING, "root": {"handlers": ["console"], "level": "WARNING"}}  # 
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 STATIC_ROOT = tempfile.mkdtemp(prefix="asskomm-test-static-")
+# Tests log in with client.force_login (no request for django-axes); the throttling tests switch
+# it on with override_settings.
+AXES_ENABLED = False
