@@ -91,6 +91,13 @@ class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[User]:
         return super().get_queryset(request).prefetch_related("groups")
 
+    def get_readonly_fields(self, request: HttpRequest, obj: User | None = None) -> Any:
+        # Only a superuser makes superusers: the office manages roles, not rights beyond them.
+        fields = super().get_readonly_fields(request, obj)
+        if request.user.is_superuser:
+            return fields
+        return (*fields, "is_superuser")
+
     @admin.display(description=_("roles"))
     def roles(self, user: User) -> str:
         return ", ".join(group.name for group in user.groups.all())

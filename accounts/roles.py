@@ -34,7 +34,14 @@ def role_permissions(role: str) -> Q | None:
     """The permissions a role holds, as a filter on ``Permission``; None for no admin rights."""
     domain = Q(content_type__app_label__in=DOMAIN_APPS)
     if role == Role.ADMINISTRATION:
-        return domain | Q(content_type__app_label__in=("accounts", "auth", "django_celery_beat"))
+        # Who holds a role is set on the user; what a role may do is declared here. The groups are
+        # only shown in the admin: editing them would let the office grant itself more (e.g. the
+        # TOTP secrets of other people), and the next ``migrate`` would undo it anyway.
+        return (
+            domain
+            | Q(content_type__app_label__in=("accounts", "django_celery_beat"))
+            | Q(content_type__app_label="auth", codename="view_group")
+        )
     if role == Role.OFFICER:
         return (domain & ~Q(codename__startswith="delete_")) | Q(
             content_type__app_label="accounts", codename="view_user"

@@ -57,6 +57,37 @@ def test_administration_manages_users_and_the_register(administrator: User) -> N
     assert administrator.has_perm("django_celery_beat.change_periodictask")
 
 
+def test_administration_sees_the_roles_but_they_are_declared_in_code(administrator: User) -> None:
+    assert administrator.has_perm("auth.view_group")
+    assert not administrator.has_perm("auth.change_group")
+    assert not administrator.has_perm("auth.add_group")
+    assert not administrator.has_perm("auth.delete_group")
+
+
+def _post_user_form(client: Client, user: User, **changes: str) -> int:
+    """Save the admin's change form of ``user`` as it is shown, with ``changes``."""
+    url = reverse("admin:accounts_user_change", args=[user.pk])
+    form = client.get(url).context["adminform"].form
+    data = {name: value for name, value in form.initial.items() if value not in (None, False)}
+    data.pop("password", None)
+    data["groups"] = [group.pk for group in user.groups.all()]
+    return int(client.post(url, {**data, **changes}).status_code)
+
+
+def test_only_a_superuser_makes_superusers(client: Client, administrator: User, make_user) -> None:
+    client.force_login(administrator)
+
+    assert _post_user_form(client, administrator, last_name="Neumann", is_superuser="on") == 302
+    administrator.refresh_from_db()
+    assert administrator.last_name == "Neumann"
+    assert not administrator.is_superuser
+
+    client.force_login(make_user(is_staff=True, is_superuser=True))
+    assert _post_user_form(client, administrator, is_superuser="on") == 302
+    administrator.refresh_from_db()
+    assert administrator.is_superuser
+
+
 def test_police_only_read(make_user) -> None:
     police = make_user(Role.POLICE)
 
