@@ -6,8 +6,11 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
+# `make backup` writes a new folder; `make restore BACKUP_DIR=backups/…` reads one.
+BACKUP_DIR ?= backups/$(shell date +%Y-%m-%d-%H%M%S)
+RESTORE_ARGS ?=
 
-.PHONY: help install run serve test bench lint format typecheck messages worker beat lock check-deploy clean
+.PHONY: help install run serve test bench lint format typecheck messages worker beat lock check-deploy backup restore clean
 
 help:
 	@echo "make run        install, migrate, load demo data, serve on http://$(HOST):$(PORT)/"
@@ -19,6 +22,8 @@ help:
 	@echo "make worker     run a Celery worker (needs REDIS_URL)"
 	@echo "make beat       run Celery beat (needs REDIS_URL)"
 	@echo "make lock       re-pin constraints.txt to the versions installed now"
+	@echo "make backup     database + MEDIA_ROOT with a SHA-256 manifest into BACKUP_DIR (default backups/<time>)"
+	@echo "make restore    BACKUP_DIR=backups/… [RESTORE_ARGS=--force]: check the manifest, then restore"
 
 $(STAMP): pyproject.toml constraints.txt
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -71,6 +76,12 @@ lock: install
 check-deploy: install
 	DJANGO_SETTINGS_MODULE=asskomm.settings.prod DJANGO_SECRET_KEY=ci-only-$$(date +%s)-not-a-real-secret-value-0123456789 \
 	DJANGO_ALLOWED_HOSTS=portal.example $(BIN)/python manage.py check --deploy --fail-level WARNING
+
+backup: install
+	$(BIN)/python manage.py backup --output $(BACKUP_DIR)
+
+restore: install
+	$(BIN)/python manage.py restore $(BACKUP_DIR) $(RESTORE_ARGS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm media staticfiles .pytest_cache .ruff_cache .mypy_cache
