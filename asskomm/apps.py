@@ -9,6 +9,10 @@ class AsskommConfig(AppConfig):
 
     def ready(self) -> None:
         from . import checks  # noqa: F401 - registers the system checks
+        from .privacy_admin import install_personal_data_actions
+
+        # The admin modules are loaded by now (the admin app comes first in INSTALLED_APPS).
+        install_personal_data_actions()
 
 
 class AsskommAdminConfig(AdminConfig):

@@ -139,3 +139,33 @@ class FormDraft(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class PersonalDataErasure(models.Model):
+    """That a person's data was erased (GDPR Art. 17): who, when, which records, nothing erased.
+
+    ``subjects`` and ``retained`` hold only model labels and keys (e.g. ``accounts.user:12``,
+    now anonymised rows); ``changed`` counts the rows changed per table.
+    """
+
+    erased_at = models.DateTimeField(_("erased at"), auto_now_add=True)
+    erased_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("erased by"),
+        null=True,
+        blank=True,
+    )
+    via = models.CharField(_("via"), max_length=20, default="admin")
+    subjects = models.JSONField(_("erased records"), default=list)
+    changed = models.JSONField(_("rows changed per table"), default=dict)
+    retained = models.JSONField(_("legal records kept"), default=list)
+
+    class Meta:
+        verbose_name = _("erasure of personal data")
+        verbose_name_plural = _("erasures of personal data")
+        ordering = ("-erased_at",)
+
+    def __str__(self) -> str:
+        return f"{self.erased_at:%d.%m.%Y %H:%M} · {', '.join(self.subjects)}"
