@@ -523,7 +523,7 @@ def _year(row: dict[str, str], line: int, problems: _Problems) -> int | None:
     if not text:
         problems.cell(line, "jahr", _("A value is required."))
         return None
-    if _DIGITS.fullmatch(text) and FIRST_YEAR <= int(text) <= LAST_YEAR:
+    if len(text) <= 4 and _DIGITS.fullmatch(text) and FIRST_YEAR <= int(text) <= LAST_YEAR:
         return int(text)
     problems.cell(
         line,
@@ -561,7 +561,12 @@ def _count(
     if not text:
         problems.cell(line, column, _("A value is required."))
         return None
-    value = int(text.replace(".", "")) if _WHOLE_NUMBER.fullmatch(text) else None
+    whole = _WHOLE_NUMBER.fullmatch(text) is not None
+    # More digits than MAX_NUMBER has are too large; int() would refuse thousands of them anyway.
+    if whole and len(text.replace(".", "").lstrip("0")) > len(str(MAX_NUMBER)):
+        problems.cell(line, column, _("“%(value)s” is too large.") % {"value": text[:20] + "…"})
+        return None
+    value = int(text.replace(".", "")) if whole else None
     if value is not None and value > MAX_NUMBER:
         problems.cell(line, column, _("“%(value)s” is too large.") % {"value": text})
         return None

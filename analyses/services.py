@@ -182,7 +182,7 @@ def crime_statistics_import(*, upload: Any, user: Any, source: str = "") -> Impo
         else:
             updated += 1
         figure.cases = row.cases
-        figure.source = source or upload.name
+        figure.source = (source or upload.name)[:200]  # a file name may be longer
         save_with_history(
             figure, user=user, reason=_("Imported from %(file)s") % {"file": upload.name}
         )
@@ -217,12 +217,12 @@ def population_import(*, upload: Any, user: Any, source: str = "") -> ImportSumm
                 area_key=row.area_key,
                 year=row.year,
                 population=row.population,
-                source=source or upload.name,
+                source=(source or upload.name)[:200],  # a file name may be longer
             )
             created += 1
         elif figure.population != row.population:
             figure.population = row.population
-            figure.source = source or upload.name
+            figure.source = (source or upload.name)[:200]
             figure.save(update_fields=["population", "source"])
             updated += 1
     DataImport.objects.create(

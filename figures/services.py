@@ -93,7 +93,7 @@ def parse_boundaries(data: bytes) -> tuple[str, dict[str, dict[str, Any]]]:
         depth = 2 if geometry["type"] == "Polygon" else 3
         try:
             positions = _positions(geometry.get("coordinates"), depth)
-        except (ValueError, TypeError) as error:
+        except (ValueError, TypeError, OverflowError) as error:
             raise BoundaryFileError(
                 _("Feature %(number)s (%(ags)s) has invalid coordinates (lon/lat expected).")
                 % {"number": number, "ags": ags}
@@ -103,6 +103,8 @@ def parse_boundaries(data: bytes) -> tuple[str, dict[str, dict[str, Any]]]:
         try:
             lat = Decimal(str(properties["centroid_lat"])).quantize(Decimal("0.00001"))
             lon = Decimal(str(properties["centroid_lon"])).quantize(Decimal("0.00001"))
+            if not (-90 <= lat <= 90 and -180 <= lon <= 180):  # also false for NaN
+                raise InvalidOperation
         except (KeyError, TypeError, InvalidOperation):
             lat, lon = _centroid(positions)
         result[ags] = {

@@ -122,8 +122,18 @@ class CostLineForm(forms.ModelForm):
         }
 
 
+# A cost plan has a few dozen lines; the cap keeps a forged TOTAL_FORMS from making the page
+# build and render thousands of forms (Django's own ceiling would be 2,000).
+MAX_COST_LINES = 100
 CostLineFormSet = inlineformset_factory(
-    FundingApplication, CostLine, form=CostLineForm, extra=2, can_delete=True
+    FundingApplication,
+    CostLine,
+    form=CostLineForm,
+    extra=2,
+    can_delete=True,
+    max_num=MAX_COST_LINES,
+    absolute_max=MAX_COST_LINES,
+    validate_max=True,
 )
 
 

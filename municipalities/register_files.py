@@ -19,6 +19,10 @@ GV100AD_WIDTH = 220
 NAME_WIDTH = 50
 # Larger than any population or area in hectares; keeps values inside the database's integers.
 MAX_NUMBER = 2_000_000_000
+# The lengths of the register's text columns (GV100AD's fixed width keeps within them; CSV not).
+NAME_LENGTH = 120
+OFFICIAL_NAME_LENGTH = 200
+SEAT_LENGTH = 80
 
 # Text codes (Textkennzeichen) of the record types read here.
 DISTRICT_KINDS = {"41": "kreisfreie_stadt", "44": "landkreis"}
@@ -248,7 +252,7 @@ def _parse_date(text: str, line: int) -> date:
 
 
 def _digits(text: str, length: int, what: str, line: int) -> str:
-    if len(text) != length or not text.isdigit():
+    if len(text) != length or not (text.isascii() and text.isdigit()):
         raise RegisterFileError(
             line,
             _("Invalid %(what)s “%(value)s”: %(length)d digits expected.")
@@ -261,7 +265,7 @@ def _number(text: str, what: str, line: int) -> int | None:
     text = text.strip()
     if not text:
         return None
-    if not text.isdigit() or len(text) > 11 or int(text) > MAX_NUMBER:
+    if not (text.isascii() and text.isdigit()) or len(text) > 11 or int(text) > MAX_NUMBER:
         raise RegisterFileError(
             line,
             _("Invalid %(what)s “%(value)s”: a number expected.") % {"what": what, "value": text},
@@ -499,13 +503,20 @@ def _parse_csv(lines: list[str], *, land: str | None, only_land: str | None) -> 
                 row["kreis_type"], CSV_DISTRICT_KINDS, _("district type"), number
             )
             if district_key not in edition.districts:
+                district_official = _text(
+                    row["kreis_name_destatis"], NAME_LENGTH, _("official name"), number
+                )
                 edition.districts[district_key] = DistrictRecord(
                     key=district_key,
-                    official_name=row["kreis_name_destatis"],
-                    name=row["kreis"]
-                    or district_display_name(row["kreis_name_destatis"], district_kind),
+                    official_name=district_official,
+                    name=_text(
+                        row["kreis"] or district_display_name(district_official, district_kind),
+                        NAME_LENGTH,
+                        _("name"),
+                        number,
+                    ),
                     kind=district_kind,
-                    seat=row["kreis_sitz"],
+                    seat=_text(row["kreis_sitz"], SEAT_LENGTH, _("seat"), number),
                     line=number,
                 )
             association_key = None
@@ -524,25 +535,30 @@ def _parse_csv(lines: list[str], *, land: str | None, only_land: str | None) -> 
                     association_key,
                     AssociationRecord(
                         key=association_key,
-                        name=row["verband_name"],
+                        name=_text(row["verband_name"], NAME_LENGTH, _("name"), number),
                         kind=association_kind,
-                        seat=row["verband_sitz"],
+                        seat=_text(row["verband_sitz"], SEAT_LENGTH, _("seat"), number),
                         district_key=district_key,
                         line=number,
                     ),
                 )
             ars = _digits(row["ars"], 12, _("ARS"), number) if row["ars"] else ""
-            official_name = row["name_official"]
+            official_name = _text(
+                row["name_official"], OFFICIAL_NAME_LENGTH, _("official name"), number
+            )
             if not official_name:
                 raise RegisterFileError(number, _("The municipality has no name."))
             name, sorbian = split_official_name(official_name)
+            name = _text(name, NAME_LENGTH, _("name"), number)
             postcode = _postcode(row["postcode"], number)
             edition.municipalities[ags] = MunicipalityRecord(
                 ags=ags,
                 ars=ars,
                 name=name,
                 official_name=official_name,
-                sorbian_name=row["name_sorbian"] or sorbian,
+                sorbian_name=_text(
+                    row["name_sorbian"] or sorbian, NAME_LENGTH, _("Sorbian name"), number
+                ),
                 kind=_choice(
                     row["gemeinde_type"], CSV_MUNICIPALITY_KINDS, _("municipality type"), number
                 ),
@@ -561,6 +577,16 @@ def _parse_csv(lines: list[str], *, land: str | None, only_land: str | None) -> 
         raise RegisterFileError(0, _("The file contains no municipalities."))
     edition.skipped_lines = skipped
     return edition
+
+
+def _text(text: str, limit: int, what: str, line: int) -> str:
+    if len(text) > limit:
+        raise RegisterFileError(
+            line,
+            _("The %(what)s is %(length)d characters long; at most %(max)d are allowed.")
+            % {"what": what, "length": len(text), "max": limit},
+        )
+    return text
 
 
 def _parse_iso_date(text: str, line: int) -> date:
@@ -589,7 +615,7 @@ def _decimal(text: str, what: str, line: int) -> Decimal | None:
 
 def _postcode(text: str, line: int) -> str:
     postcode = text.strip()
-    if postcode and (len(postcode) != 5 or not postcode.isdigit()):
+    if postcode and (len(postcode) != 5 or not (postcode.isascii() and postcode.isdigit())):
         raise RegisterFileError(line, _("Invalid postcode “%(value)s”.") % {"value": postcode})
     return postcode
 
