@@ -33,13 +33,17 @@ def personal_data_models() -> Iterator[tuple[type[models.Model], tuple[str, ...]
             yield model, tuple(fields)
 
 
-# Columns that are the legal record of a signed or issued document: the frozen text a fingerprint
-# was computed from. They keep the names printed on the document (GDPR Art. 17(3)(b) and (e));
-# changing them would break the verification of the signed PDF. Only the live rows: the copies
-# in the history tables are scrubbed like everything else.
+# The legal record of signed and issued documents (GDPR Art. 17(3)(b) and (e)): decisions,
+# payments and stored agreement documents are never changed, whole rows (``WHOLE_ROW``); of an
+# agreement, the frozen text its fingerprint was computed from and that its signed PDF prints,
+# names included. Only the live rows: the copies in the history tables are scrubbed like
+# everything else.
+WHOLE_ROW = "*"
 LEGAL_RECORD_FIELDS: dict[str, tuple[str, ...]] = {
     "agreements.cooperationagreement": ("frozen_content", "content_fingerprint"),
-    "funding.fundingdecision": ("frozen_content", "content_fingerprint"),
+    "agreements.agreementdocument": (WHOLE_ROW,),
+    "funding.fundingdecision": (WHOLE_ROW,),
+    "funding.payment": (WHOLE_ROW,),
 }
 
 # What erased personal data is replaced with.
@@ -68,7 +72,11 @@ def _history_model(model: type[models.Model]) -> type[models.Model] | None:
 
 
 def legal_record_fields(model: type[models.Model]) -> tuple[str, ...]:
-    return LEGAL_RECORD_FIELDS.get(_label(model), ())
+    """The columns of ``model`` that erasure leaves as they are."""
+    fields = LEGAL_RECORD_FIELDS.get(_label(model), ())
+    if WHOLE_ROW in fields:
+        return tuple(f.name for f in model._meta.concrete_fields)
+    return fields
 
 
 def _names_of(record: models.Model) -> set[str]:
@@ -281,8 +289,10 @@ def retained_legal_records(person: Person) -> list[dict[str, Any]]:
     if not person.needles:
         return retained
     pattern = person.pattern()
-    for label, columns in LEGAL_RECORD_FIELDS.items():
+    for label in LEGAL_RECORD_FIELDS:
         model = apps.get_model(label)
+        kept = set(legal_record_fields(model))
+        columns = [f.attname for f in _text_fields(model) if f.name in kept]
         for obj in model._default_manager.order_by("pk"):
             if any(_matches(getattr(obj, column), pattern) for column in columns):
                 retained.append({"model": label, "pk": obj.pk, "description": str(obj)})

@@ -4,6 +4,7 @@ import json
 import re
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,7 @@ from asskomm.privacy import (
     personal_data_models,
 )
 from asskomm.verification import verify
+from funding.models import FundingApplication, FundingDecision, FundingYear
 from municipalities.models import Consultation, Contact, CouncilMember, Municipality
 
 from .factories import MunicipalityFactory, PreventionCouncilFactory, UserFactory
@@ -74,11 +76,10 @@ EMAIL = "anna.mueller@lpr.example"
 # Every way her name is written, the name she had before, and how SQLite's JSON spells them.
 NAMES = ("Anna Müller", "Müller, Anna", "Dr. Anna Müller", "Anna Schmidt")
 NEEDLES = (EMAIL, *NAMES, *(json.dumps(name)[1:-1] for name in NAMES))
-# The legal record: the frozen text of the signed agreement (its PDF is a file, not a column).
-LEGAL_RECORD_COLUMNS = {
-    ("agreements_cooperationagreement", "frozen_content"),
-    ("funding_fundingdecision", "frozen_content"),
-}
+# The legal record: the frozen text of the signed agreement (its PDF is a file, not a column),
+# decisions and payments (none of which names her here).
+LEGAL_RECORD_COLUMNS = {("agreements_cooperationagreement", "frozen_content")}
+LEGAL_RECORD_TABLES = {"funding_fundingdecision", "funding_payment", "agreements_agreementdocument"}
 
 
 @dataclass
@@ -87,6 +88,7 @@ class World:
     contact: Contact
     agreement: CooperationAgreement
     session: CoachingSession
+    decision: FundingDecision
 
 
 @pytest.fixture
@@ -143,7 +145,25 @@ def anna(db: None, django_capture_on_commit_callbacks: Any) -> World:
         agreement_submit_for_signature(agreement=agreement, user=user)
     agreement.refresh_from_db()
     FormDraft.objects.create(user=user, key="consultation", data={"notes": "Anna Müller fragt"})
-    return World(user=user, contact=contact, agreement=agreement, session=session)
+    year = FundingYear.objects.create(
+        year=2022,
+        budget=Decimal("1300000.00"),
+        call_opens=date(2021, 8, 31),
+        call_closes=date(2021, 10, 15),
+    )
+    application = FundingApplication.objects.create(
+        funding_year=year, municipality=town, title="Sicherheitskreis"
+    )
+    decision = FundingDecision.objects.create(
+        application=application,
+        kind=FundingDecision.Kind.REJECTION,
+        decided_on=date(2022, 1, 10),
+        reason="Nach Rücksprache mit Anna Müller nicht förderfähig.",
+        decided_by=user,
+    )
+    return World(
+        user=user, contact=contact, agreement=agreement, session=session, decision=decision
+    )
 
 
 def _traces(needles: tuple[str, ...]) -> list[str]:
@@ -151,6 +171,8 @@ def _traces(needles: tuple[str, ...]) -> list[str]:
     found = []
     with connection.cursor() as cursor:
         for table in connection.introspection.table_names(cursor):
+            if table in LEGAL_RECORD_TABLES:
+                continue
             columns = [
                 column.name
                 for column in connection.introspection.get_table_description(cursor, table)
@@ -200,7 +222,10 @@ def test_the_export_holds_every_record_that_names_the_person(anna: World) -> Non
     assert ("agreements.cooperationagreement", "reference") in relations  # LPR contact
     assert ("agreements.historicalcooperationagreement", "author") in relations
     assert ("asskomm.formdraft", "reference") in relations
-    assert document["legal_records"][0]["pk"] == anna.agreement.pk
+    assert [(entry["model"], entry["pk"]) for entry in document["legal_records"]] == [
+        ("agreements.cooperationagreement", anna.agreement.pk),
+        ("funding.fundingdecision", anna.decision.pk),
+    ]
     assert set(document["person"]["emails"]) == {EMAIL}
     assert "Anna Schmidt" in document["person"]["names"]
     assert "password" not in json.dumps(document)
@@ -235,12 +260,19 @@ def test_erasure_leaves_no_trace_and_signed_documents_still_verify(
     assert sha256_of(Path(document.file.path)) == document.sha256
     assert verify(agreement.content_fingerprint) is not None
     assert verify(document.sha256) is not None
+    # Decisions are never changed, not even the name in their reasons.
+    decision = FundingDecision.objects.get(pk=anna.decision.pk)
+    assert decision.reason == anna.decision.reason
+    assert decision.decided_by_id == anna.user.pk
 
     # The erasure is logged: who, when, which records by key, nothing of the data.
     assert erasure.erased_by == administrator
     assert f"accounts.user:{anna.user.pk}" in erasure.subjects
     assert f"municipalities.contact:{anna.contact.pk}" in erasure.subjects
-    assert erasure.retained == [f"agreements.cooperationagreement:{agreement.pk}"]
+    assert erasure.retained == [
+        f"agreements.cooperationagreement:{agreement.pk}",
+        f"funding.fundingdecision:{decision.pk}",
+    ]
     assert (
         erasure.changed["accounts.historicaluser"] == User.history.filter(id=anna.user.pk).count()
     )
