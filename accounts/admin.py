@@ -5,7 +5,8 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
+
+from asskomm.history_admin import HistoryAdmin
 
 from .forms import AdminUserChangeForm, AdminUserCreationForm
 from .models import Invitation, User
@@ -13,7 +14,7 @@ from .services import invitation_create, invitation_send, login_lock_lift, two_f
 
 
 @admin.register(User)
-class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
+class UserAdmin(HistoryAdmin, DjangoUserAdmin):
     form = AdminUserChangeForm
     add_form = AdminUserCreationForm
     ordering = ("last_name", "first_name", "email")
@@ -108,7 +109,7 @@ class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
 
 
 @admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):
+class InvitationAdmin(HistoryAdmin):
     list_display = ("user", "created_at", "expires_at", "accepted_at", "invited_by")
     list_select_related = ("user", "invited_by")
     search_fields = ("user__email", "user__last_name")

@@ -109,6 +109,8 @@ class Invitation(models.Model):
         null=True,
         blank=True,
     )
+    # The token's hash is a credential: the history records who invited whom and when, not it.
+    history = HistoricalRecords(excluded_fields=["token_hash"])
 
     class Meta:
         verbose_name = _("invitation")

@@ -17,8 +17,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
+from asskomm.history_admin import HistoryAdmin
 from asskomm.models import Job
 
 from .forms import SignForm, TerminateForm
@@ -114,7 +114,7 @@ EDITABLE_WHEN_FROZEN = ("notes",)
 
 
 @admin.register(CooperationAgreement)
-class CooperationAgreementAdmin(SimpleHistoryAdmin):
+class CooperationAgreementAdmin(HistoryAdmin):
     menu_order = 10
     change_form_template = "admin/agreements/cooperationagreement/change_form.html"
     list_display = ("display_label", "parties", "police_directorate", "status", "signed_on")
@@ -198,10 +198,17 @@ class CooperationAgreementAdmin(SimpleHistoryAdmin):
         return self.STATE_FIELDS
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        # Only a draft that was never released may be deleted; everything else stays on record.
-        if obj is not None and (obj.is_frozen or obj.number is not None):
+        # Only a draft that was never released may be deleted; everything else stays on record
+        # (the model refuses it as well: ``CooperationAgreement.protected_records``).
+        if obj is not None and obj.is_protected_record():
             return False
         return super().has_delete_permission(request, obj)
+
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
+        # No bulk deletion: a list mixes drafts and records; a draft is deleted on its own page.
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
 
     @admin.display(description=_("year of the number"))
     def year(self, agreement: CooperationAgreement) -> str:
@@ -438,7 +445,7 @@ class CoachingProcessAdminForm(forms.ModelForm):
 
 
 @admin.register(CoachingProcess)
-class CoachingProcessAdmin(SimpleHistoryAdmin):
+class CoachingProcessAdmin(HistoryAdmin):
     menu_order = 20
     form = CoachingProcessAdminForm
     list_display = (

@@ -8,10 +8,15 @@ class AgreementsConfig(AppConfig):
 
     def ready(self) -> None:
         from asskomm.portal import register_provider
+        from asskomm.records import protect_links, protect_records
         from asskomm.verification import register_lookup
 
+        from .models import CooperationAgreement
         from .portal import contribution
         from .selectors import verify_agreement_fingerprint
 
         register_provider(contribution)
         register_lookup(verify_agreement_fingerprint)
+        # Signed agreements are never deleted, not even by a cascade, nor lose a municipality.
+        protect_records(CooperationAgreement)
+        protect_links(CooperationAgreement._meta.get_field("municipalities"), CooperationAgreement)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from asskomm.models import TimeStampedModel
+from asskomm.records import ProtectedRecord, RecordQuerySet
 from municipalities.models import Contact, District, Municipality, PoliceDirectorate
 
 from . import texts
@@ -23,8 +24,12 @@ from . import texts
 NUMBER_PREFIX = "KV"
 
 
-class CooperationAgreement(TimeStampedModel):
-    """A Kooperationsvereinbarung in one version. Its text is frozen once it goes to signature."""
+class CooperationAgreement(ProtectedRecord, TimeStampedModel):
+    """A Kooperationsvereinbarung in one version. Its text is frozen once it goes to signature.
+
+    From then on it is a legal record and is never deleted: it is terminated (and stays, marked
+    ``TERMINATED``) or replaced by a new version whose ``predecessor`` it is.
+    """
 
     class Status(models.TextChoices):
         DRAFT = "entwurf", _("Entwurf")
@@ -129,6 +134,12 @@ class CooperationAgreement(TimeStampedModel):
     notes = models.TextField(_("internal notes"), blank=True)
     history = HistoricalRecords(m2m_fields=[municipalities])
 
+    objects = RecordQuerySet.as_manager()
+    deletion_refused = _(
+        "An agreement that went to signature is a legal record and is never deleted; it is "
+        "terminated or replaced by a new version."
+    )
+
     class Meta:
         verbose_name = _("cooperation agreement")
         verbose_name_plural = _("cooperation agreements")
@@ -178,6 +189,11 @@ class CooperationAgreement(TimeStampedModel):
     @property
     def is_frozen(self) -> bool:
         return self.status in self.FROZEN_STATUSES
+
+    @classmethod
+    def protected_records(cls) -> Q:
+        # Only a draft that never had a number (was never released) may be deleted.
+        return ~Q(status=cls.Status.DRAFT) | Q(number__isnull=False)
 
 
 class Signatory(models.Model):
@@ -296,6 +312,7 @@ class AgreementDocument(models.Model):
         null=True,
         blank=True,
     )
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("agreement document")

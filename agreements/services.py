@@ -332,14 +332,11 @@ def agreement_sign(
     document.file.save(
         f"{agreement.label.replace(' ', '_')}-unterzeichnet.pdf", ContentFile(data), save=False
     )
-    document.save()
+    reason = _("Signed on %(date)s") % {"date": signed_on.strftime("%d.%m.%Y")}
+    save_with_history(document, user=user, reason=reason)
     agreement.status = CooperationAgreement.Status.SIGNED
     agreement.signed_on = signed_on
-    save_with_history(
-        agreement,
-        user=user,
-        reason=_("Signed on %(date)s") % {"date": signed_on.strftime("%d.%m.%Y")},
-    )
+    save_with_history(agreement, user=user, reason=reason)
     if agreement.predecessor is not None:
         predecessor = _locked(agreement.predecessor)
         if predecessor.status == CooperationAgreement.Status.SIGNED:

@@ -13,8 +13,8 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
+from asskomm.history_admin import HistoryAdmin
 from asskomm.models import Job
 
 from .forms import CsvUploadForm, ReportUploadForm, StageForm
@@ -96,7 +96,7 @@ class ReportDraftInline(admin.TabularInline):
 
 
 @admin.register(SecurityAnalysis)
-class SecurityAnalysisAdmin(SimpleHistoryAdmin):
+class SecurityAnalysisAdmin(HistoryAdmin):
     menu_order = 10
     change_form_template = "admin/analyses/securityanalysis/change_form.html"
     list_display = ("title", "municipality_list", "year_display", "status", "returned", "report")
@@ -407,7 +407,7 @@ class ImportMixin:
 
 
 @admin.register(CrimeFigure)
-class CrimeFigureAdmin(ImportMixin, SimpleHistoryAdmin):
+class CrimeFigureAdmin(ImportMixin, HistoryAdmin):
     menu_order = 20
     change_list_template = "admin/analyses/change_list_import.html"
     list_display = ("area_key", "year_display", "offence_group", "cases", "source")
@@ -437,7 +437,7 @@ class CrimeFigureAdmin(ImportMixin, SimpleHistoryAdmin):
 
 
 @admin.register(AreaPopulation)
-class AreaPopulationAdmin(ImportMixin, admin.ModelAdmin):
+class AreaPopulationAdmin(ImportMixin, HistoryAdmin):
     menu_order = 30
     change_list_template = "admin/analyses/change_list_import.html"
     list_display = ("area_key", "year_display", "population", "source")
@@ -463,7 +463,7 @@ class AreaPopulationAdmin(ImportMixin, admin.ModelAdmin):
 
 
 @admin.register(DataImport)
-class DataImportAdmin(admin.ModelAdmin):
+class DataImportAdmin(HistoryAdmin):
     menu_order = 40
     list_display = ("imported_at", "kind", "file_name", "rows", "created", "updated", "imported_by")
     list_filter = ("kind",)
@@ -479,7 +479,7 @@ class DataImportAdmin(admin.ModelAdmin):
 
 
 @admin.register(SurveyBenchmark)
-class SurveyBenchmarkAdmin(admin.ModelAdmin):
+class SurveyBenchmarkAdmin(HistoryAdmin):
     menu_order = 50
     list_display = ("item", "year_display", "share", "source")
 

@@ -42,6 +42,7 @@ class AreaPopulation(models.Model):
     year = models.PositiveSmallIntegerField(_("year"), validators=YEAR_VALIDATORS)
     population = models.PositiveIntegerField(_("population"), validators=[MinValueValidator(1)])
     source = models.CharField(_("source"), max_length=200, blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("population figure")
@@ -110,6 +111,7 @@ class DataImport(models.Model):
         null=True,
     )
     imported_at = models.DateTimeField(_("imported at"), auto_now_add=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("data import")
@@ -262,6 +264,7 @@ class SurveyResponse(models.Model):
     age_group = models.CharField(_("age group"), max_length=10, blank=True)
     town_district = models.CharField(_("part of town"), max_length=80, blank=True)
     answers = models.JSONField(_("answers"), default=dict)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("survey response")
@@ -352,6 +355,7 @@ class SurveyBenchmark(models.Model):
     )
     year = models.PositiveSmallIntegerField(_("year of the survey"), validators=YEAR_VALIDATORS)
     source = models.CharField(_("source"), max_length=300)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("survey benchmark")
@@ -380,6 +384,7 @@ class ReportDraft(models.Model):
     pages = models.PositiveSmallIntegerField(_("pages"))
     responses = models.PositiveIntegerField(_("responses included"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("draft report")

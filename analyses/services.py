@@ -15,8 +15,9 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
-from asskomm.history import save_with_history
+from asskomm.history import save_with_history, short_reason
 from asskomm.jobs import job_create
 from asskomm.models import Job
 from asskomm.uploads import validate_pdf_upload
@@ -66,6 +67,14 @@ def _read(upload: Any) -> tuple[bytes, str]:
 
 def _as_validation_error(error: ImportErrors) -> ValidationError:
     return ValidationError(error.messages)
+
+
+def _record_import(record: DataImport, *, user: Any) -> None:
+    """Keep what was imported, by whom and when (the row and its history name the user)."""
+    record.imported_by = user if getattr(user, "pk", None) else None
+    save_with_history(
+        record, user=user, reason=_("Imported from %(file)s") % {"file": record.file_name}
+    )
 
 
 # --- The process
@@ -186,14 +195,16 @@ def crime_statistics_import(*, upload: Any, user: Any, source: str = "") -> Impo
         save_with_history(
             figure, user=user, reason=_("Imported from %(file)s") % {"file": upload.name}
         )
-    DataImport.objects.create(
-        kind=DataImport.Kind.CRIME,
-        file_name=upload.name,
-        sha256=sha256,
-        rows=len(rows),
-        created=created,
-        updated=updated,
-        imported_by=user if getattr(user, "pk", None) else None,
+    _record_import(
+        DataImport(
+            kind=DataImport.Kind.CRIME,
+            file_name=upload.name,
+            sha256=sha256,
+            rows=len(rows),
+            created=created,
+            updated=updated,
+        ),
+        user=user,
     )
     return ImportSummary(len(rows), created, updated, len(rows) - created - updated)
 
@@ -210,29 +221,29 @@ def population_import(*, upload: Any, user: Any, source: str = "") -> ImportSumm
         for row in AreaPopulation.objects.filter(area_key__in={row.area_key for row in rows})
     }
     created = updated = 0
+    reason = _("Imported from %(file)s") % {"file": upload.name}
     for row in rows:
         figure = existing.get((row.area_key, row.year))
         if figure is None:
-            AreaPopulation.objects.create(
-                area_key=row.area_key,
-                year=row.year,
-                population=row.population,
-                source=(source or upload.name)[:200],  # a file name may be longer
-            )
+            figure = AreaPopulation(area_key=row.area_key, year=row.year)
             created += 1
-        elif figure.population != row.population:
-            figure.population = row.population
-            figure.source = (source or upload.name)[:200]
-            figure.save(update_fields=["population", "source"])
+        elif figure.population == row.population:
+            continue
+        else:
             updated += 1
-    DataImport.objects.create(
-        kind=DataImport.Kind.POPULATION,
-        file_name=upload.name,
-        sha256=sha256,
-        rows=len(rows),
-        created=created,
-        updated=updated,
-        imported_by=user if getattr(user, "pk", None) else None,
+        figure.population = row.population
+        figure.source = (source or upload.name)[:200]  # a file name may be longer
+        save_with_history(figure, user=user, reason=reason)
+    _record_import(
+        DataImport(
+            kind=DataImport.Kind.POPULATION,
+            file_name=upload.name,
+            sha256=sha256,
+            rows=len(rows),
+            created=created,
+            updated=updated,
+        ),
+        user=user,
     )
     return ImportSummary(len(rows), created, updated, len(rows) - created - updated)
 
@@ -249,6 +260,7 @@ def survey_import(*, analysis: SecurityAnalysis, upload: Any, user: Any) -> Impo
     existing = {response.questionnaire: response for response in analysis.responses.all()}
     created_rows = []
     updated = 0
+    reason = _("Imported from %(file)s") % {"file": upload.name}
     for row in rows:
         response = existing.get(row.questionnaire)
         if response is None:
@@ -269,23 +281,36 @@ def survey_import(*, analysis: SecurityAnalysis, upload: Any, user: Any) -> Impo
             response.age_group = row.age_group
             response.town_district = row.town_district
             response.answers = row.answers
-            response.save(update_fields=["age_group", "town_district", "answers"])
+            save_with_history(
+                response,
+                user=user,
+                reason=reason,
+                update_fields=["age_group", "town_district", "answers"],
+            )
             updated += 1
-    SurveyResponse.objects.bulk_create(created_rows, batch_size=1000)
+    bulk_create_with_history(
+        created_rows,
+        SurveyResponse,
+        batch_size=1000,
+        default_user=user if getattr(user, "pk", None) else None,
+        default_change_reason=short_reason(reason),
+    )
     if analysis.sample_size and analysis.responses.count() > analysis.sample_size:
         raise ValidationError(
             _("More questionnaires would be returned (%(returned)d) than were sent (%(sent)d).")
             % {"returned": analysis.responses.count(), "sent": analysis.sample_size}
         )
-    DataImport.objects.create(
-        kind=DataImport.Kind.SURVEY,
-        analysis=analysis,
-        file_name=upload.name,
-        sha256=sha256,
-        rows=len(rows),
-        created=len(created_rows),
-        updated=updated,
-        imported_by=user if getattr(user, "pk", None) else None,
+    _record_import(
+        DataImport(
+            kind=DataImport.Kind.SURVEY,
+            analysis=analysis,
+            file_name=upload.name,
+            sha256=sha256,
+            rows=len(rows),
+            created=len(created_rows),
+            updated=updated,
+        ),
+        user=user,
     )
     save_with_history(
         analysis,

@@ -14,12 +14,14 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from asskomm.history_admin import HistoryAdmin
+
 from .models import BoundaryImport, TrainingCohort, YearlyReport
 from .report import FIRST_YEAR, yearly_report_create
 
 
 @admin.register(TrainingCohort)
-class TrainingCohortAdmin(admin.ModelAdmin):
+class TrainingCohortAdmin(HistoryAdmin):
     list_display = ("name", "programme", "starts_on", "ends_on", "participants", "graduates")
     list_filter = ("programme",)
     search_fields = ("name",)
@@ -27,7 +29,7 @@ class TrainingCohortAdmin(admin.ModelAdmin):
 
 
 @admin.register(BoundaryImport)
-class BoundaryImportAdmin(admin.ModelAdmin):
+class BoundaryImportAdmin(HistoryAdmin):
     """Read-only: boundaries come in through ``manage.py import_boundaries``."""
 
     list_display = ("source", "imported_at", "features", "matched", "attribution")
@@ -69,7 +71,7 @@ REPORT_FILES = {
 
 
 @admin.register(YearlyReport)
-class YearlyReportAdmin(admin.ModelAdmin):
+class YearlyReportAdmin(HistoryAdmin):
     """Reports are started here and never edited or deleted: every rendering is kept."""
 
     change_list_template = "admin/figures/yearlyreport/change_list.html"

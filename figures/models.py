@@ -9,6 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from municipalities.models import Municipality
 
@@ -28,6 +29,7 @@ class BoundaryImport(models.Model):
     features = models.PositiveIntegerField(_("features read"))
     matched = models.PositiveIntegerField(_("municipalities matched"))
     imported_at = models.DateTimeField(_("imported at"), auto_now_add=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("boundary import")
@@ -88,6 +90,7 @@ class TrainingCohort(models.Model):
         _("graduates"), null=True, blank=True, help_text=_("Entered when the cohort completes.")
     )
     notes = models.TextField(_("notes"), blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("training cohort")
@@ -170,6 +173,9 @@ class YearlyReport(models.Model):
     )
     created_at = models.DateTimeField(_("started at"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # Without the frozen figures: they are fixed once (their SHA-256 is), the history shows who
+    # started the report and when each rendering finished.
+    history = HistoricalRecords(excluded_fields=["figures", "progress"])
 
     class Meta:
         verbose_name = _("yearly report")

@@ -21,8 +21,8 @@ from django.utils.formats import number_format
 from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
+from asskomm.history_admin import HistoryAdmin
 from municipalities.models import District, PoliceDirectorate
 
 from .exports import export_queryset, to_csv, to_xlsx
@@ -76,7 +76,7 @@ def percent(rate: Decimal | None) -> str:
 
 
 @admin.register(FundingYear)
-class FundingYearAdmin(SimpleHistoryAdmin):
+class FundingYearAdmin(HistoryAdmin):
     menu_order = 10
     list_display = (
         "year_label",
@@ -139,7 +139,7 @@ class FundingYearAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(PayGroupCap)
-class PayGroupCapAdmin(admin.ModelAdmin):
+class PayGroupCapAdmin(HistoryAdmin):
     menu_order = 90
     list_display = ("pay_group", "valid_from", "cap_display", "source")
     list_filter = ("pay_group",)
@@ -317,7 +317,7 @@ STATE_FIELDS = (
 
 
 @admin.register(FundingApplication)
-class FundingApplicationAdmin(SimpleHistoryAdmin):
+class FundingApplicationAdmin(HistoryAdmin):
     menu_order = 20
     change_form_template = "admin/funding/fundingapplication/change_form.html"
     change_list_template = "admin/funding/fundingapplication/change_list.html"
@@ -794,3 +794,71 @@ class FundingApplicationAdmin(SimpleHistoryAdmin):
             filename=f"{attachment.title}.pdf",
             content_type="application/pdf",
         )
+
+
+class RecordAdmin(HistoryAdmin):
+    """Decisions and payments: listed and shown with their history; they are made by the
+    application's buttons and never changed or deleted (the model refuses it as well)."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(FundingDecision)
+class FundingDecisionAdmin(RecordAdmin):
+    menu_order = 30
+    list_display = ("__str__", "decided_on", "amount_display", "decided_by", "amends")
+    list_filter = ("kind", "application__funding_year")
+    search_fields = ("application__file_number", "application__title")
+    list_select_related = ("application", "decided_by", "amends__application")
+    fields = (
+        "application",
+        "kind",
+        "number",
+        "decided_on",
+        "amount",
+        "conditions",
+        "reason",
+        "decided_by",
+        "amends",
+        "amended_by_display",
+        "content_fingerprint",
+        "letter_sha256",
+        "letter_sent_at",
+        "created_at",
+    )
+    readonly_fields = fields
+
+    @admin.display(description=_("amount"), ordering="amount")
+    def amount_display(self, decision: FundingDecision) -> str:
+        return eur(decision.amount)
+
+    @admin.display(description=_("amended by"))
+    def amended_by_display(self, decision: FundingDecision) -> str:
+        successor = getattr(decision, "amended_by", None)
+        return str(successor) if successor else "–"
+
+
+@admin.register(Payment)
+class PaymentAdmin(RecordAdmin):
+    menu_order = 40
+    list_display = ("__str__", "application", "kind", "reference", "created_by")
+    list_filter = ("kind", "application__funding_year")
+    search_fields = ("application__file_number", "reference")
+    list_select_related = ("application", "created_by")
+    fields = (
+        "application",
+        "kind",
+        "amount",
+        "paid_on",
+        "reference",
+        "created_by",
+        "created_at",
+    )
+    readonly_fields = fields

@@ -12,13 +12,17 @@ class FundingConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         from asskomm.portal import register_provider
+        from asskomm.records import protect_records
         from asskomm.verification import register_lookup
 
+        from .models import FundingDecision, Payment
         from .portal import contribution
         from .selectors import verify_decision_fingerprint
 
         register_provider(contribution)
         register_lookup(verify_decision_fingerprint)
+        # Decisions and payments are never deleted, not even by a cascade.
+        protect_records(FundingDecision, Payment)
         post_migrate.connect(_ensure_reference_data, sender=self, dispatch_uid="funding.data")
 
 

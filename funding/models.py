@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from asskomm.models import TimeStampedModel
+from asskomm.records import ProtectedRecord, RecordQuerySet
 from municipalities.models import Consultation, District, Municipality
 
 ZERO = Decimal("0.00")
@@ -103,6 +104,7 @@ class PayGroupCap(models.Model):
         validators=[MinValueValidator(0)],
     )
     source = models.CharField(_("source"), max_length=200, blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("personnel cost ceiling")
@@ -423,6 +425,7 @@ class Attachment(models.Model):
         null=True,
         verbose_name=_("uploaded by"),
     )
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("attachment")
@@ -437,8 +440,11 @@ def letter_path(decision: "FundingDecision", filename: str) -> str:
     return f"funding/{decision.application_id}/bescheide/{filename}"
 
 
-class FundingDecision(models.Model):
-    """A decision (Bescheid) on an application; never changed, a change is a new decision."""
+class FundingDecision(ProtectedRecord, models.Model):
+    """A decision (Bescheid) on an application; never changed or deleted, a change is a new one.
+
+    An amendment decision (Änderungsbescheid) points to the decision it amends (``amends``).
+    """
 
     class Kind(models.TextChoices):
         GRANT = "zuwendung", _("Zuwendungsbescheid")
@@ -478,6 +484,21 @@ class FundingDecision(models.Model):
     letter_sha256 = models.CharField(_("SHA-256 of the letter"), max_length=64, blank=True)
     letter_pages = models.PositiveSmallIntegerField(_("pages"), null=True, blank=True)
     letter_sent_at = models.DateTimeField(_("letter mailed at"), null=True, blank=True)
+    amends = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        related_name="amended_by",
+        verbose_name=_("amends decision"),
+        null=True,
+        blank=True,
+        editable=False,
+    )
+    history = HistoricalRecords()
+
+    objects = RecordQuerySet.as_manager()
+    deletion_refused = _(
+        "A decision is a legal record and is never deleted; it is changed by an amendment decision."
+    )
 
     class Meta:
         verbose_name = _("decision")
@@ -503,7 +524,7 @@ class FundingDecision(models.Model):
         return f"{self.get_kind_display()} {self.application.file_number}/{self.number}"
 
 
-class Payment(models.Model):
+class Payment(ProtectedRecord, models.Model):
     """A payment of granted funds; never deleted or changed."""
 
     class Kind(models.TextChoices):
@@ -528,6 +549,10 @@ class Payment(models.Model):
         verbose_name=_("recorded by"),
     )
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    objects = RecordQuerySet.as_manager()
+    deletion_refused = _("A payment is a record of the accounts and is never deleted.")
 
     class Meta:
         verbose_name = _("payment")
@@ -616,6 +641,7 @@ class ProofCostLine(models.Model):
     actual_amount = models.DecimalField(
         _("actual amount (EUR)"), max_digits=12, decimal_places=2, validators=[MinValueValidator(0)]
     )
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("actual cost")

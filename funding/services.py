@@ -23,6 +23,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from asskomm.counters import counter_next
 from asskomm.history import save_with_history
@@ -199,7 +200,7 @@ def attachment_add(
         uploaded_by=user,
     )
     attachment.file.save("anlage.pdf", ContentFile(data), save=False)
-    attachment.save()
+    save_with_history(attachment, user=user, reason=_("Attachment uploaded"))
     return attachment
 
 
@@ -323,7 +324,9 @@ def _check_amount(application: FundingApplication, amount: Decimal) -> None:
 
 def _next_decision(application: FundingApplication, **fields: Any) -> FundingDecision:
     number = application.decisions.count() + 1
-    return FundingDecision.objects.create(application=application, number=number, **fields)
+    decision = FundingDecision(application=application, number=number, **fields)
+    save_with_history(decision, user=decision.decided_by, reason=decision.get_kind_display())
+    return decision
 
 
 def _add_months(day: date, months: int) -> date:
@@ -425,6 +428,7 @@ def application_amend(
     decision = _next_decision(
         application,
         kind=FundingDecision.Kind.AMENDMENT,
+        amends=application.decisions.order_by("-number").first(),
         decided_on=decided_on,
         amount=amount,
         conditions=conditions.strip(),
@@ -472,7 +476,7 @@ def payment_record(
         raise ValidationError(
             _("Projects below 20,000 EUR are paid by reimbursement of costs incurred.")
         )
-    payment = Payment.objects.create(
+    payment = Payment(
         application=application,
         kind=kind,
         amount=amount,
@@ -480,10 +484,10 @@ def payment_record(
         reference=reference,
         created_by=user,
     )
+    reason = _("Payment of %(amount)s") % {"amount": _eur(amount)}
+    save_with_history(payment, user=user, reason=reason)
     application.status = Status.PAID
-    save_with_history(
-        application, user=user, reason=_("Payment of %(amount)s") % {"amount": _eur(amount)}
-    )
+    save_with_history(application, user=user, reason=reason)
     return payment
 
 
@@ -509,18 +513,25 @@ def proof_submit(
         raise ValidationError(_("Please give the actual costs of every planned line."))
     if any(value < 0 for value in actuals.values()):
         raise ValidationError(_("Costs cannot be negative."))
-    proof = ProofOfUse.objects.create(
+    reason = _("Proof of use submitted")
+    proof = ProofOfUse(
         application=application,
         report=report.strip(),
         submitted_on=today or timezone.localdate(),
         submitted_by=user,
     )
-    ProofCostLine.objects.bulk_create(
-        ProofCostLine(proof=proof, cost_line=lines[pk], actual_amount=value)
-        for pk, value in actuals.items()
+    save_with_history(proof, user=user, reason=reason)
+    bulk_create_with_history(
+        [
+            ProofCostLine(proof=proof, cost_line=lines[pk], actual_amount=value)
+            for pk, value in actuals.items()
+        ],
+        ProofCostLine,
+        default_user=user if getattr(user, "pk", None) else None,
+        default_change_reason=str(reason),
     )
     application.status = Status.PROOF_SUBMITTED
-    save_with_history(application, user=user, reason=_("Proof of use submitted"))
+    save_with_history(application, user=user, reason=reason)
     return proof
 
 
@@ -614,7 +625,12 @@ def decision_issue(*, decision: FundingDecision, user: Any) -> Job:
     canonical = json.dumps(snapshot, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     decision.frozen_content = snapshot
     decision.content_fingerprint = hashlib.sha256(canonical.encode()).hexdigest()
-    decision.save(update_fields=["frozen_content", "content_fingerprint"])
+    save_with_history(
+        decision,
+        user=user,
+        reason=_("Letter text frozen"),
+        update_fields=["frozen_content", "content_fingerprint"],
+    )
     job = job_create(
         kind="decision_letter",
         title=_("Letter %(reference)s") % {"reference": snapshot["reference"]},

@@ -14,7 +14,8 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
+
+from asskomm.history_admin import HistoryAdmin
 
 from .models import (
     AdministrativeAssociation,
@@ -37,7 +38,7 @@ from .selectors import municipalities_with_register_status
 from .services import coordinator_invite
 
 
-class RegisterRecordAdmin(SimpleHistoryAdmin):
+class RegisterRecordAdmin(HistoryAdmin):
     """Rows of the official register are never deleted: records point to them."""
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
@@ -223,7 +224,7 @@ class MunicipalityAdmin(RegisterRecordAdmin):
 
 
 @admin.register(Consultation)
-class ConsultationAdmin(SimpleHistoryAdmin):
+class ConsultationAdmin(HistoryAdmin):
     menu_order = 20
     list_display = ("date", "municipality", "district", "kind", "staff_member", "topic_list")
     list_filter = (
@@ -293,7 +294,7 @@ class WorkingGroupInline(admin.TabularInline):
 
 
 @admin.register(PreventionCouncil)
-class PreventionCouncilAdmin(SimpleHistoryAdmin):
+class PreventionCouncilAdmin(HistoryAdmin):
     menu_order = 30
     list_display = (
         "name",
@@ -342,7 +343,7 @@ class PreventionCouncilAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Contact)
-class ContactAdmin(SimpleHistoryAdmin):
+class ContactAdmin(HistoryAdmin):
     menu_order = 40
     list_display = (
         "last_name",
@@ -456,7 +457,7 @@ class PoliceDirectorateAdmin(RegisterRecordAdmin):
 
 
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(HistoryAdmin):
     menu_order = 80
     list_display = ("name", "position", "is_active")
     list_editable = ("position", "is_active")
@@ -468,7 +469,7 @@ class TopicAdmin(admin.ModelAdmin):
 
 
 @admin.register(RegisterImport)
-class RegisterImportAdmin(admin.ModelAdmin):
+class RegisterImportAdmin(HistoryAdmin):
     menu_order = 90
     list_display = (
         "territorial_date",
@@ -506,7 +507,7 @@ class InviteCoordinatorForm(forms.Form):
 
 
 @admin.register(ServiceRequest)
-class ServiceRequestAdmin(SimpleHistoryAdmin):
+class ServiceRequestAdmin(HistoryAdmin):
     menu_order = 25
     list_display = ("created_at", "municipality", "kind", "status", "requested_by")
     list_filter = (

@@ -261,6 +261,7 @@ class RegisterImport(models.Model):
     updated = models.PositiveIntegerField(_("updated"), default=0)
     unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
     dissolved = models.PositiveIntegerField(_("dissolved"), default=0)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("register import")
@@ -344,6 +345,7 @@ class Topic(models.Model):
     name = models.CharField(_("name"), max_length=80, unique=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     is_active = models.BooleanField(_("active"), default=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("topic")

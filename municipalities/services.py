@@ -144,7 +144,7 @@ def register_import(
         _dissolve_missing(
             edition, writer, summary, municipalities, created, dissolution_date, successors or {}
         )
-    summary.register_import = RegisterImport.objects.create(
+    summary.register_import = RegisterImport(
         territorial_date=edition.territorial_date,
         population_date=edition.population_date,
         format=edition.format,
@@ -156,6 +156,7 @@ def register_import(
         unchanged=summary.municipalities.unchanged,
         dissolved=summary.municipalities.dissolved,
     )
+    save_with_history(summary.register_import, user=user, reason=writer.reason)
     return summary
 
 
