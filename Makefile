@@ -15,7 +15,8 @@ RESTORE_ARGS ?=
 help:
 	@echo "make run        install, migrate, load demo data, serve on http://$(HOST):$(PORT)/"
 	@echo "make test       run the test suite (SQLite; PostgreSQL/Redis with DATABASE_URL/REDIS_URL)"
-	@echo "make bench      benchmarks under bench/ (one JSON summary each; REDIS_URL for workers)"
+	@echo "make bench      benchmarks under bench/ (one JSON summary each; REDIS_URL for workers;"
+	@echo "               load test: 50 users for LOAD_SECONDS=60 against gunicorn, DATABASE_URL)"
 	@echo "make lint       ruff check + ruff format --check + mypy"
 	@echo "make format     ruff format + ruff check --fix"
 	@echo "make messages   update and compile the German message catalogue (needs gettext)"
@@ -49,6 +50,7 @@ test: install
 
 bench: install
 	$(BIN)/python bench/agreement_pdf.py
+	$(BIN)/python bench/load.py
 
 lint: install
 	$(BIN)/ruff check .
