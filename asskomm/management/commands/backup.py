@@ -30,7 +30,7 @@ class Command(BaseCommand):
         rows = sum(manifest["tables"].values())
         self.stdout.write(
             f"Sicherung in {output}: {len(manifest['tables'])} Tabellen, {rows} Zeilen, "
-            f"{len(manifest['media']['files'])} Dateien."
+            f"{len(manifest['media']['files'])} Datei(en)."
         )
         self.stdout.write(
             self.style.SUCCESS(

@@ -47,11 +47,11 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Wiederhergestellt: {report.tables} Tabellen (Zeilenzahlen wie im Manifest), "
-                f"{report.files} Dateien."
+                f"{report.files} Datei(en)."
             )
         )
         if report.extra_files:
             self.stdout.write(
-                f"{len(report.extra_files)} Dateien im Zielordner gehören nicht zur Sicherung "
+                f"{len(report.extra_files)} Datei(en) im Zielordner gehören nicht zur Sicherung "
                 "und wurden belassen."
             )
