@@ -83,6 +83,9 @@ WITHOUT_HISTORY = {
     # What a user typed and has not submitted yet; deleted on submission, which is saved with
     # history.
     "asskomm.formdraft": "unsubmitted input",
+    # An append-only audit entry that itself names who erased what and when; written once, never
+    # changed (and a history copy would be one more place to scrub).
+    "asskomm.personaldataerasure": "append-only audit entry",
     # A cache of an official boundary file, replaced wholesale by each import; the import row
     # (file, SHA-256, time, with history) is the record.
     "figures.boundary": "cache of an imported file",
