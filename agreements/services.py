@@ -411,18 +411,13 @@ def agreement_new_version(*, agreement: CooperationAgreement, user: Any) -> Coop
         status=CooperationAgreement.Status.DRAFT,
         **{name: getattr(agreement, name) for name in copy_fields},
     )
-    save_with_history(
-        successor, user=user, reason=_("New version of %(label)s") % {"label": agreement.label}
-    )
+    reason = _("New version of %(label)s") % {"label": agreement.label}
+    save_with_history(successor, user=user, reason=reason)
     successor.municipalities.set(agreement.municipalities.all())
-    for signatory in agreement.signatories.all():
-        signatory.pk = None
-        signatory.agreement = successor
-        signatory.save()
-    for measure in agreement.measures.all():
-        measure.pk = None
-        measure.agreement = successor
-        measure.save()
+    for row in [*agreement.signatories.all(), *agreement.measures.all()]:
+        row.pk = None
+        row.agreement = successor
+        save_with_history(row, user=user, reason=reason)
     return successor
 
 
@@ -483,14 +478,14 @@ def agreement_take_over(
         signed_on=signed_on,
         notes=notes,
     )
-    save_with_history(
-        agreement, user=user, reason=_("Taken over from the records kept before the portal")
-    )
+    reason = _("Taken over from the records kept before the portal")
+    save_with_history(agreement, user=user, reason=reason)
     agreement.municipalities.set(municipalities)
     for position, (party, name, function) in enumerate(signatories, start=1):
-        Signatory.objects.create(
+        signatory = Signatory(
             agreement=agreement, party=party, person_name=name, function=function, position=position
         )
+        save_with_history(signatory, user=user, reason=reason)
     agreement.police_directorate = agreement_police_directorate(agreement)
     agreement.frozen_at = timezone.now()
     snapshot = agreement_snapshot(agreement)

@@ -275,6 +275,7 @@ def test_a_service_change_names_the_user_and_the_time(officer: Any) -> None:
     agreement_terminate(
         agreement=agreement, terminated_on=date(2024, 6, 30), reason="Auflösung", user=officer
     )
+    assert agreement.signatories.get().history.get().history_user == officer
     latest = agreement.history.latest()
     assert latest.status == CooperationAgreement.Status.TERMINATED
     assert latest.history_user == officer

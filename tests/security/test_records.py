@@ -270,6 +270,10 @@ def test_a_new_version_is_a_new_row_linked_to_the_old(
     signed.refresh_from_db()
     assert signed.successor == successor
     assert signed.status == CooperationAgreement.Status.SIGNED
+    # Its copied signatories and measures name who made the new version.
+    copies = [*successor.signatories.all(), *successor.measures.all()]
+    assert copies
+    assert {row.history.get().history_user for row in copies} == {officer}
     # The new version carries the number, so it is kept as well (as the admin always did).
     with pytest.raises(RecordDeletionRefused):
         successor.delete()
