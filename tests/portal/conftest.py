@@ -1,5 +1,6 @@
 """Two municipalities, each with its coordinator, council, meeting, request and agreement."""
 
+import hashlib
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -96,7 +97,9 @@ def make_place(name: str, number: int, staff: Any) -> Place:
     analysis = analysis_create(
         title=f"Sicherheitsanalyse {name}", year=2025, municipalities=[municipality], user=staff
     )
-    analysis.final_report.save("bericht.pdf", ContentFile(b"%PDF-1.4 report"), save=True)
+    analysis.final_report.save("bericht.pdf", ContentFile(b"%PDF-1.4 report"), save=False)
+    analysis.final_report_sha256 = hashlib.sha256(b"%PDF-1.4 report").hexdigest()
+    analysis.save()
     return Place(
         municipality,
         coordinator,

@@ -2,7 +2,8 @@
 
 The table below names, for each URL of the portal, how to fill its parameters for a place. A URL
 added to the portal without an entry here fails ``test_every_portal_url_is_in_the_table``: nothing
-can be added unchecked.
+can be added unchecked. What the other roles and anonymous users get on every URL of the site is
+in the permission matrix, ``tests/security/test_permission_matrix.py``.
 """
 
 from collections.abc import Callable
@@ -146,18 +147,6 @@ def test_objects_of_another_municipality_under_ones_own_key_answer_404(
 
     assert coordinator_client.post(url, {"title": "X", "report": "X"}).status_code == 404
     assert coordinator_client.get(url).status_code == (405 if post_only else 404)
-
-
-@pytest.mark.parametrize("name", sorted(PORTAL_URLS))
-def test_other_roles_and_anonymous_users_are_kept_out(
-    client: Client, place_a: Place, make_user, officer, name: str
-) -> None:
-    url = reverse(name, kwargs=PORTAL_URLS[name][0](place_a))
-
-    assert client.get(url).status_code == 302  # to the login
-    for user in (officer, make_user("Coach"), make_user("Polizei")):
-        client.force_login(user)
-        assert client.get(url).status_code == 403
 
 
 def test_a_coordinator_of_several_municipalities_reaches_each(
