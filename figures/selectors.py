@@ -51,8 +51,9 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
+    Window,
 )
-from django.db.models.functions import Cast, Coalesce
+from django.db.models.functions import Cast, Coalesce, Lead
 
 from agreements.models import CoachingProcess, CooperationAgreement
 from analyses.models import SecurityAnalysis
@@ -174,16 +175,6 @@ def _prepare_municipalities(queryset: QuerySet[Municipality]) -> QuerySet[Munici
     )
 
 
-def _municipality_measures(day: date, tag: str) -> dict[str, Any]:
-    launched = day >= LAUNCH
-    return {
-        "municipalities_advised": Count("pk", filter=Q(first_consultation__lte=day)),
-        "model_municipalities": Count(
-            "pk", filter=Q(is_model_municipality=True) if launched else Q(pk__isnull=True)
-        ),
-    }
-
-
 def _council_measures(day: date, tag: str) -> dict[str, Any]:
     established = Q(counted_on__lte=day)
     district = Q(level=PreventionCouncil.Level.DISTRICT)
@@ -246,32 +237,85 @@ def granted_amount(day: date) -> Subquery:
     )
 
 
-def _valid_until() -> Subquery:
-    """The date a grant or amendment decision is replaced by the application's next one."""
-    later = Q(decided_on__gt=OuterRef("decided_on")) | Q(
-        decided_on=OuterRef("decided_on"), number__gt=OuterRef("number")
+def _funding(days: Sequence[date], area: "Area", group: str | None) -> dict[Any, list[Values]]:
+    """Granted amounts and funded projects per day (and group): one query for all days.
+
+    A grant or amendment decision states the amount from its date until the application's next
+    such decision (``valid_until``, from a window over the application's decisions, computed
+    once per row; a correlated subquery for it was evaluated again for every date and measure).
+    """
+    connection = connections[router.db_for_read(FundingDecision)]
+    district, directorate = _funding_area()
+    decisions = (
+        FundingDecision.objects.filter(kind__in=_AMOUNT_KINDS)
+        .annotate(_district=district, _directorate=directorate)
+        .order_by()
     )
-    return Subquery(
-        FundingDecision.objects.filter(
-            later, application=OuterRef("application"), kind__in=_AMOUNT_KINDS
+    if area.directorate is not None:
+        decisions = decisions.filter(_directorate=area.directorate.pk)
+    if area.district is not None:
+        decisions = decisions.filter(_district=area.district.pk)
+    decisions = decisions.annotate(
+        valid_until=Window(
+            Lead("decided_on"),
+            partition_by=[F("application")],
+            order_by=[F("decided_on").asc(), F("number").asc()],
         )
-        .order_by("decided_on", "number")
-        .values("decided_on")[:1],
-        output_field=models.DateField(),
+    ).values(
+        "valid_until",
+        "_district",
+        "_directorate",
+        _application=F("application"),
+        _kind=F("kind"),
+        _amount=F("amount"),
+        _decided=F("decided_on"),
+        _year=F("application__funding_year__year"),
     )
-
-
-def _funding_measures(day: date, tag: str) -> dict[str, Any]:
-    # A decision states the amount from its date until the next decision of the application.
-    valid = Q(decided_on__lte=day) & (Q(valid_until__isnull=True) | Q(valid_until__gt=day))
-    granted = Q(kind=FundingDecision.Kind.GRANT, decided_on__lte=day)
-    this_year = Q(application__funding_year__year=day.year)
+    sql, params = decisions.query.get_compiler(connection=connection).as_sql()
+    group_column = {"district": "_district", "directorate": "_directorate"}.get(group or "")
+    columns: list[str] = []
+    column_params: list[Any] = []
+    for day in days:
+        value = connection.ops.adapt_datefield_value(day)
+        valid = "_decided <= %s AND (valid_until IS NULL OR valid_until > %s)"
+        granted = "_kind = %s AND _decided <= %s"
+        columns += [
+            f"SUM(_amount) FILTER (WHERE {valid} AND _year = %s)",
+            f"SUM(_amount) FILTER (WHERE {valid})",
+            f"COUNT(DISTINCT _application) FILTER (WHERE {granted} AND _year = %s)",
+            f"COUNT(DISTINCT _application) FILTER (WHERE {granted})",
+        ]
+        grant = FundingDecision.Kind.GRANT.value
+        column_params += [value, value, day.year, value, value, grant, value, day.year]
+        column_params += [grant, value]
+    sql = (
+        f"SELECT {group_column or 'NULL'} AS g, {', '.join(columns)} "  # noqa: S608
+        f"FROM ({sql}) AS decisions GROUP BY 1"
+    )
+    keys = (
+        "funding_approved_eur",
+        "funding_approved_eur_cumulative",
+        "funded_projects",
+        "funded_projects_cumulative",
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*column_params, *params])
+        rows = cursor.fetchall()
     return {
-        "funding_approved_eur": Sum("amount", filter=this_year & valid),
-        "funding_approved_eur_cumulative": Sum("amount", filter=valid),
-        "funded_projects": Count("application", filter=this_year & granted, distinct=True),
-        "funded_projects_cumulative": Count("application", filter=granted, distinct=True),
+        row[0]: [
+            {key: _clean(key, row[1 + 4 * index + number]) for number, key in enumerate(keys)}
+            for index in range(len(days))
+        ]
+        for row in rows
     }
+
+
+def _funding_area() -> tuple[Any, Any]:
+    district, directorate = _via_many("application__municipality", own_district=False)
+    return (
+        Coalesce(district, F("application__district")),
+        Coalesce(directorate, F("application__district__police_directorate")),
+    )
 
 
 def _training_measures(day: date, tag: str) -> dict[str, Any]:
@@ -304,25 +348,7 @@ def _sources() -> tuple[Source, ...]:
         "municipalities", own_district=True, own_directorate=True
     )
     many_district, many_directorate = _via_many("municipalities", own_district=False)
-    funding_district, funding_directorate = _via_many(
-        "application__municipality", own_district=False
-    )
-    funding_district = Coalesce(funding_district, F("application__district"))
-    funding_directorate = Coalesce(
-        funding_directorate, F("application__district__police_directorate")
-    )
     return (
-        Source(
-            queryset=lambda: Municipality.objects.all(),
-            district=F("district"),
-            directorate=F("district__police_directorate"),
-            measures=_municipality_measures,
-            prepare=lambda queryset: queryset.annotate(
-                first_consultation=_first(
-                    Consultation.objects.filter(municipality=OuterRef("pk")), "date"
-                )
-            ),
-        ),
         Source(
             queryset=lambda: PreventionCouncil.objects.all(),
             district=council_district,
@@ -349,13 +375,6 @@ def _sources() -> tuple[Source, ...]:
             district=many_district,
             directorate=many_directorate,
             measures=_analysis_measures,
-        ),
-        Source(
-            queryset=lambda: FundingDecision.objects.filter(kind__in=_AMOUNT_KINDS),
-            district=funding_district,
-            directorate=funding_directorate,
-            measures=_funding_measures,
-            prepare=lambda queryset: queryset.annotate(valid_until=_valid_until()),
         ),
         Source(
             queryset=lambda: TrainingCohort.objects.all(),
@@ -400,9 +419,12 @@ def _cooperation_periods(area: "Area") -> list[QuerySet[Any]]:
         "analysis": SecurityAnalysis.municipalities.through.objects.values(
             m=F("municipality_id"), starts=F("securityanalysis__kickoff_on"), ends=none
         ),
+        # Grants never end: a municipality's first one is its period (one row, not one a grant).
         "grant": FundingDecision.objects.filter(
             kind=FundingDecision.Kind.GRANT, application__municipality__isnull=False
-        ).values(m=F("application__municipality_id"), starts=F("decided_on"), ends=none),
+        )
+        .values(m=F("application__municipality_id"))
+        .annotate(starts=Min("decided_on"), ends=none),
     }
     parts = [
         queryset.annotate(
@@ -422,6 +444,15 @@ def _cooperation_periods(area: "Area") -> list[QuerySet[Any]]:
         .values(m=F("pk"), starts=Cast(Value(LAUNCH), models.DateField()), ends=none)
         .annotate(_district=F("district"), _directorate=F("district__police_directorate"))
     )
+    # Last, not a cooperation: each municipality's first consultation, for "advised".
+    parts.append(
+        Consultation.objects.values(m=F("municipality_id"))
+        .annotate(starts=Min("date"), ends=none)
+        .annotate(
+            _district=F("municipality__district"),
+            _directorate=F("municipality__district__police_directorate"),
+        )
+    )
     restricted = []
     for queryset in parts:
         if area.directorate is not None:
@@ -432,34 +463,51 @@ def _cooperation_periods(area: "Area") -> list[QuerySet[Any]]:
     return restricted
 
 
-def _cooperating(days: Sequence[date], area: "Area", group: str | None) -> dict[Any, list[int]]:
-    """Municipalities cooperating on each day, per group: one query for all days."""
+def _cooperating(days: Sequence[date], area: "Area", group: str | None) -> dict[Any, list[Values]]:
+    """Municipalities cooperating, advised and Modellkommunen on each day, per group: one query.
+
+    The parts of the union are numbered: the next to last are the Modellkommunen, the last the
+    first consultations (which count as advised, not as cooperation).
+    """
     connection = connections[router.db_for_read(Municipality)]
     group_column = {"district": "_district", "directorate": "_directorate"}.get(group or "")
     # The SQL is put together from ORM-compiled parts and fixed names; every value is a parameter.
     selects, params = [], []
-    for queryset in _cooperation_periods(area):
+    parts = _cooperation_periods(area)
+    for number, queryset in enumerate(parts):
         sql, part_params = queryset.query.get_compiler(connection=connection).as_sql()
         selects.append(
-            f"SELECT m, starts, ends, {group_column or 'NULL'} AS g FROM ({sql}) AS part"  # noqa: S608
+            f"SELECT m, starts, ends, {group_column or 'NULL'} AS g, {number} AS k "  # noqa: S608
+            f"FROM ({sql}) AS part"
         )
         params.extend(part_params)
+    model, advised = len(parts) - 2, len(parts) - 1
+    keys = ("municipalities_cooperating", "municipalities_advised", "model_municipalities")
     columns = []
     column_params: list[Any] = []
-    for index, day in enumerate(days):
-        columns.append(
-            "COUNT(DISTINCT CASE WHEN starts <= %s AND (ends IS NULL OR ends > %s) "
-            f"THEN m END) AS v{index}"
-        )
+    for day in days:
+        columns += [
+            f"COUNT(DISTINCT CASE WHEN k <> {advised} AND starts <= %s "
+            "AND (ends IS NULL OR ends > %s) THEN m END)",
+            f"COUNT(DISTINCT CASE WHEN k = {advised} AND starts <= %s THEN m END)",
+            f"COUNT(DISTINCT CASE WHEN k = {model} AND starts <= %s THEN m END)",
+        ]
         value = connection.ops.adapt_datefield_value(day)
-        column_params.extend([value, value])
+        column_params.extend([value, value, value, value])
     sql = (
         f"SELECT g, {', '.join(columns)} FROM ({' UNION ALL '.join(selects)}) AS periods "  # noqa: S608
         "GROUP BY g"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [*column_params, *params])
-        return {row[0]: [int(value or 0) for value in row[1:]] for row in cursor.fetchall()}
+        rows = cursor.fetchall()
+    return {
+        row[0]: [
+            {key: int(row[1 + 3 * index + number] or 0) for number, key in enumerate(keys)}
+            for index in range(len(days))
+        ]
+        for row in rows
+    }
 
 
 # The area a figure is asked for --------------------------------------------------------------
@@ -536,10 +584,14 @@ def _evaluate(
             per_day = results.setdefault(row["_group"], [{} for _day in days])
             for index, key in keys:
                 per_day[index][key] = _clean(key, row[f"v{index}_{key}"])
-    for group_id, counts in _cooperating(days, area, group).items():
+    for group_id, funded in _funding(days, area, group).items():
         per_day = results.setdefault(group_id, [{} for _day in days])
-        for index, count in enumerate(counts):
-            per_day[index]["municipalities_cooperating"] = count
+        for index, values in enumerate(funded):
+            per_day[index].update(values)
+    for group_id, counted in _cooperating(days, area, group).items():
+        per_day = results.setdefault(group_id, [{} for _day in days])
+        for index, values in enumerate(counted):
+            per_day[index].update(values)
     # Groups a source had no rows for still show every figure, as 0.
     wanted = AREA_FIGURES if group is not None or not area.is_whole else FIGURES
     for per_day in results.values():
