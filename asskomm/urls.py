@@ -1,5 +1,6 @@
 """URL root: puts the apps together."""
 
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
 
@@ -22,3 +23,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", views.healthz, name="healthz"),
 ]
+
+if settings.ASSKOMM_BENCH_HELLO:
+    urlpatterns.append(path("bench/hello", views.bench_hello, name="bench_hello"))

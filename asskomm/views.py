@@ -86,3 +86,11 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse(
         {"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503
     )
+
+
+def bench_hello(request: HttpRequest) -> HttpResponse:
+    """A constant answer through the whole middleware stack: the baseline of ``bench/scale.py``.
+
+    Routed only when ``ASSKOMM_BENCH_HELLO`` is on.
+    """
+    return HttpResponse("hello", content_type="text/plain")

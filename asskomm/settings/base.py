@@ -191,6 +191,8 @@ else:
 
 # How long the public figures page (/zahlen/) keeps what it computed; 0 switches the cache off.
 ASSKOMM_PUBLIC_FIGURES_CACHE_SECONDS = env.int("ASSKOMM_PUBLIC_FIGURES_CACHE_SECONDS", default=300)
+# Benchmarks only (bench/scale.py): serve a constant "hello" at /bench/hello as the baseline.
+ASSKOMM_BENCH_HELLO = env.bool("ASSKOMM_BENCH_HELLO", default=False)
 
 SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_COOKIE_AGE", default=8 * 3600)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
