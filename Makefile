@@ -51,6 +51,7 @@ test: install
 bench: install
 	$(BIN)/python bench/agreement_pdf.py
 	$(BIN)/python bench/load.py
+	$(BIN)/python bench/scale.py
 
 lint: install
 	$(BIN)/ruff check .
