@@ -112,7 +112,8 @@ def parse_boundaries(data: bytes) -> tuple[str, dict[str, dict[str, Any]]]:
             "centroid_lat": lat,
             "centroid_lon": lon,
         }
-    attribution = str(collection.get("attribution") or "").strip()
+    # JSON may carry "\u0000", which no text column of PostgreSQL can hold.
+    attribution = str(collection.get("attribution") or "").replace("\x00", "").strip()
     return attribution, result
 
 

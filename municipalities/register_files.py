@@ -228,6 +228,11 @@ def _decode_lines(data: bytes) -> list[str]:
         raw = raw.removesuffix(b"\r")
         if number == 1:
             raw = raw.removeprefix(b"\xef\xbb\xbf")
+        if b"\x00" in raw:  # no text column of the database can hold it
+            raise RegisterFileError(
+                number,
+                _("The line contains a NUL byte (binary data); please use the original file."),
+            )
         try:
             lines.append(raw.decode("utf-8"))
         except UnicodeDecodeError as error:

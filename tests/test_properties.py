@@ -119,8 +119,10 @@ def fits(instance_values: dict[str, Any], model: type[models.Model]) -> None:
     for name, value in instance_values.items():
         field = model._meta.get_field(name)
         limit = getattr(field, "max_length", None)
-        if limit and isinstance(value, str):
-            assert len(value) <= limit, (model.__name__, name, len(value))
+        if isinstance(value, str):
+            assert "\x00" not in value, (model.__name__, name)  # PostgreSQL refuses NUL
+            if limit:
+                assert len(value) <= limit, (model.__name__, name, len(value))
 
 
 # Building blocks of generated files ----------------------------------------------------------
@@ -564,7 +566,7 @@ def geojson(draw: st.DrawFn) -> bytes:
 
     collection: Any = {
         "type": "FeatureCollection",
-        "attribution": draw(st.sampled_from(["© GeoBasis-DE / BKG", "", None, 7])),
+        "attribution": draw(st.sampled_from(["© GeoBasis-DE / BKG", "", None, 7, "BKG\x00"])),
         "features": [feature() for _ in range(draw(st.integers(0, 3)))],
     }
     if draw(st.integers(0, 9)) == 0:
@@ -614,6 +616,7 @@ def test_boundary_import_writes_all_or_nothing(areas: None, data: bytes) -> None
             assert counts(Boundary, BoundaryImport) == before
             return
     assert result.source.pk is not None
+    fits(model_to_dict(result.source), BoundaryImport)
     for boundary in Boundary.objects.all():
         assert -90 <= boundary.centroid_lat <= 90
         assert -180 <= boundary.centroid_lon <= 180
