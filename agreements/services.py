@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from asskomm.counters import counter_next, counter_raise_to
 from asskomm.history import save_with_history
-from asskomm.jobs import job_create
+from asskomm.jobs import job_create, job_enqueue
 from asskomm.models import Job
 from asskomm.pdf import SignatureField, render_pdf, short_fingerprint
 from asskomm.uploads import validate_pdf_upload
@@ -223,11 +223,7 @@ def agreement_queue_documents(*, agreements: list[CooperationAgreement], user: A
         targets=frozen,
         user=user,
     )
-    from .tasks import render_agreement_document
-
-    for item in job.items.all():
-        render_agreement_document.delay_on_commit(item.pk)  # type: ignore[attr-defined]
-    return job
+    return job_enqueue(job)
 
 
 def agreement_render_document(*, agreement_id: int) -> AgreementDocument:
@@ -257,6 +253,12 @@ def agreement_render_document(*, agreement_id: int) -> AgreementDocument:
             pages=pages,
         )
         name = agreement.label.replace(" ", "_").replace("(", "").replace(")", "")
+        # A file without its row is what an attempt killed between writing and committing left
+        # behind: replace it rather than keep it next to a renamed second copy.
+        target = document.file.field.generate_filename(document, f"{name}.pdf")
+        storage = document.file.storage
+        if storage.exists(target) and not AgreementDocument.objects.filter(file=target).exists():
+            storage.delete(target)
         document.file.save(f"{name}.pdf", ContentFile(data), save=False)
         try:
             with transaction.atomic():

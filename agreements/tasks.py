@@ -8,7 +8,7 @@ from asskomm.jobs import MAX_ATTEMPTS, run_job_item
 from .services import agreement_render_document
 
 
-@shared_task(bind=True, max_retries=MAX_ATTEMPTS - 1)
+@shared_task(bind=True, max_retries=MAX_ATTEMPTS - 1, ignore_result=True)
 def render_agreement_document(self, item_id: int) -> None:  # noqa: ANN001 - Celery's task
     """Render the PDF of the agreement behind a job item; retried with backoff on failure.
 

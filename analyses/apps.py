@@ -7,6 +7,7 @@ class AnalysesConfig(AppConfig):
     verbose_name = _("Security analyses")
 
     def ready(self) -> None:
+        from asskomm.jobs import register_job_task
         from asskomm.portal import register_provider
         from asskomm.verification import register_lookup
 
@@ -15,3 +16,4 @@ class AnalysesConfig(AppConfig):
 
         register_provider(contribution)
         register_lookup(verify_final_report)
+        register_job_task("lagebericht", "analyses.tasks.render_report_draft")

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from asskomm.history import save_with_history, short_reason
-from asskomm.jobs import job_create
+from asskomm.jobs import job_create, job_enqueue
 from asskomm.models import Job
 from asskomm.uploads import validate_pdf_upload
 from municipalities.models import District, Municipality
@@ -333,11 +333,7 @@ def report_queue(*, analysis: SecurityAnalysis, user: Any) -> Job:
         targets=[analysis],
         user=user,
     )
-    from .tasks import render_report_draft
-
-    for item in job.items.all():
-        render_report_draft.delay_on_commit(item.pk)  # type: ignore[attr-defined]
-    return job
+    return job_enqueue(job)
 
 
 def report_render(*, analysis_id: int) -> ReportDraft:

@@ -8,7 +8,7 @@ from asskomm.jobs import MAX_ATTEMPTS, run_job_item
 from .services import report_render
 
 
-@shared_task(bind=True, max_retries=MAX_ATTEMPTS - 1)
+@shared_task(bind=True, max_retries=MAX_ATTEMPTS - 1, ignore_result=True)
 def render_report_draft(self, item_id: int) -> None:  # noqa: ANN001 - Celery's task
     """Render a draft Lagebericht of the analysis behind a job item; retried on failure."""
     with translation.override("de"):

@@ -13,7 +13,9 @@ from . import report
 logger = logging.getLogger(__name__)
 
 
-@shared_task(bind=True, name="figures.render_yearly_report", max_retries=MAX_ATTEMPTS - 1)
+@shared_task(
+    bind=True, name="figures.render_yearly_report", max_retries=MAX_ATTEMPTS - 1, ignore_result=True
+)
 def render_yearly_report(self, report_id: int) -> None:  # noqa: ANN001 - Celery's task
     """Render a yearly report with its files; a finished report is left alone (safe to run twice).
 

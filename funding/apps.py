@@ -11,6 +11,7 @@ class FundingConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
+        from asskomm.jobs import register_job_task
         from asskomm.portal import register_provider
         from asskomm.records import protect_records
         from asskomm.verification import register_lookup
@@ -21,6 +22,7 @@ class FundingConfig(AppConfig):
 
         register_provider(contribution)
         register_lookup(verify_decision_fingerprint)
+        register_job_task("decision_letter", "funding.tasks.render_decision_letter")
         # Decisions and payments are never deleted, not even by a cascade.
         protect_records(FundingDecision, Payment)
         post_migrate.connect(_ensure_reference_data, sender=self, dispatch_uid="funding.data")

@@ -27,7 +27,7 @@ from simple_history.utils import bulk_create_with_history
 
 from asskomm.counters import counter_next
 from asskomm.history import save_with_history
-from asskomm.jobs import job_create
+from asskomm.jobs import job_create, job_enqueue
 from asskomm.models import Job
 from asskomm.pdf import render_pdf, short_fingerprint
 from asskomm.uploads import validate_pdf_upload
@@ -637,11 +637,7 @@ def decision_issue(*, decision: FundingDecision, user: Any) -> Job:
         targets=[decision],
         user=user,
     )
-    from .tasks import render_decision_letter
-
-    for item in job.items.all():
-        render_decision_letter.delay_on_commit(item.pk)  # type: ignore[attr-defined]
-    return job
+    return job_enqueue(job)
 
 
 def decision_render_letter(*, decision_id: int) -> FundingDecision:

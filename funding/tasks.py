@@ -8,7 +8,7 @@ from asskomm.jobs import MAX_ATTEMPTS, run_job_item
 from .services import decision_render_letter, proof_reminders_send
 
 
-@shared_task(bind=True, max_retries=MAX_ATTEMPTS - 1)
+@shared_task(bind=True, max_retries=MAX_ATTEMPTS - 1, ignore_result=True)
 def render_decision_letter(self, item_id: int) -> None:  # noqa: ANN001 - Celery's task
     """Render a decision letter and mail it to the applicant; safe to run twice."""
     with translation.override("de"):

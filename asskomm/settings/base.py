@@ -66,6 +66,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "accounts.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Says so when a job was saved but its broker could not be reached (needs the messages).
+    "asskomm.middleware.UnsentJobsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: turns a locked-out login into the lockout page.
@@ -169,10 +171,52 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A task that is running when the connection to Redis drops runs to its end (its outcome is
+# recorded in the database); its message comes back after the visibility timeout and finds the
+# item finished. (Celery 6 will cancel such tasks by default; said here so it does not change.)
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 # WeasyPrint grows a little with every render; recycling children keeps workers small.
 CELERY_WORKER_MAX_TASKS_PER_CHILD = env.int("CELERY_WORKER_MAX_TASKS_PER_CHILD", default=200)
+# No task runs longer than this: the soft limit raises inside the task (the item's attempt fails
+# and is retried), the hard limit ends the pool process (prefork). The longest task is the yearly
+# report (figures.render_yearly_report: figures for many dates, maps, charts, a PDF, CSV and
+# XLSX): under 6 s for Saxony in tests/figures/test_report_worker.py, the worker's start
+# included; a Lagebericht draft or an agreement PDF takes 1 to 3 s. 10 minutes is far above any
+# of them: a limit for a task that hangs, not a budget.
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=600)
+CELERY_TASK_TIME_LIMIT = CELERY_TASK_SOFT_TIME_LIMIT + 60
+# Redis hands an unacknowledged message to another worker after the visibility timeout. It must
+# be longer than a message can stay unacknowledged while its worker is alive, or a task runs twice
+# at the same time: with prefetch 1 a message waits at most for the task ahead of it, then runs
+# itself, so at most 2 x CELERY_TASK_TIME_LIMIT (22 minutes); a retry's countdown (at most 60 s)
+# is held unacknowledged too. 3600 s leaves room. The price: a message whose worker was killed
+# (SIGKILL, OOM, power loss) or that a worker had reserved when its connection to Redis broke is
+# delivered again only an hour later, when a worker restores unacknowledged messages (at its start
+# and then every 10 s); `jobs_resume` (Celery beat) may send it earlier. A graceful stop (SIGTERM)
+# gives a worker's messages back at once.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+    # kombu looks for such messages only at every 10th 10-second tick; a look is one small query.
+    "unacked_restore_throttle": 1,
+    "socket_connect_timeout": 2,
+}
+# A broker that is down must not hold up the page that starts a job: connecting gives up after
+# 2 s and publishing after 3 tries (about 3 s in all, immediately if the port is closed); the job
+# then stays waiting in the database and is sent by `jobs_resume`.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 1,
+}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 2
+# Send again the items of jobs that lost their messages (the broker was down, Redis lost its
+# data): after ASSKOMM_JOB_RESUME_MINUTES without progress, when the queue is empty. Longer than
+# a message can legitimately wait (see above), so a job that is merely slow is left alone.
+ASSKOMM_JOB_RESUME_MINUTES = env.int("ASSKOMM_JOB_RESUME_MINUTES", default=30)
+CELERY_BEAT_SCHEDULE = {
+    "resume-stalled-jobs": {"task": "asskomm.resume_jobs", "schedule": 600.0},
 }
 CELERY_RESULT_EXPIRES = 86400
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
@@ -184,6 +228,8 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "asskomm",
+            # Redis down: a page waits at most 2 s for the cache, not for the OS's TCP timeout.
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
         }
     }
 else:
