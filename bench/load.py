@@ -412,6 +412,7 @@ def main() -> int:
         import django
 
         django.setup()
+        from django.conf import settings
         from django.core.management import call_command
         from django.db import connection
 
@@ -547,7 +548,7 @@ def main() -> int:
             "cores": os.cpu_count(),
             "gunicorn": {"workers": WORKERS, "threads": THREADS, "timeout_s": 30},
             "conn_max_age": connection.settings_dict["CONN_MAX_AGE"],
-            "cache": "redis" if os.environ.get("REDIS_URL") else "local memory (per worker)",
+            "cache": "redis" if settings.REDIS_URL else "local memory (per worker)",
             "users": USERS,
             "spawn_rate": SPAWN_RATE,
             "seconds": SECONDS,
