@@ -131,6 +131,26 @@ def test_demo_data_is_not_allowed_in_production() -> None:
     assert result.stdout.strip() == "False", result.stderr
 
 
+def test_production_keeps_database_connections_and_checks_them() -> None:
+    # A connection per request cost 15-30 ms per request under bench/load.py.
+    code = (
+        "import django, json; django.setup(); from django.conf import settings; "
+        "d = settings.DATABASES['default']; "
+        "print(json.dumps([d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS']]))"
+    )
+    production = {
+        "DJANGO_SETTINGS_MODULE": "asskomm.settings.prod",
+        "DJANGO_SECRET_KEY": "y" * 60,
+        "DJANGO_ALLOWED_HOSTS": "portal.example",
+    }
+
+    kept = run_python(code, production)
+    configured = run_python(code, {**production, "DJANGO_CONN_MAX_AGE": "0"})
+
+    assert json.loads(kept.stdout) == [60, True], kept.stderr
+    assert json.loads(configured.stdout) == [0, True], configured.stderr
+
+
 def test_every_environment_variable_is_documented_in_env_example() -> None:
     read = set()
     for path in (ROOT / "asskomm" / "settings").glob("*.py"):
