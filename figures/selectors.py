@@ -42,7 +42,6 @@ from typing import Any
 from django.db import connections, models, router
 from django.db.models import (
     Count,
-    Exists,
     F,
     Min,
     OuterRef,
@@ -123,56 +122,6 @@ class Source:
     # Annotations computed once per row, whatever the cut-off dates (first dates and the like).
     prepare: Callable[[QuerySet[Any]], QuerySet[Any]] = lambda queryset: queryset
     by_area: bool = True
-
-
-def _in_force_agreement(day: date) -> Exists:
-    return Exists(
-        CooperationAgreement.municipalities.through.objects.filter(
-            municipality=OuterRef("pk"),
-            cooperationagreement__signed_on__lte=day,
-        ).exclude(cooperationagreement__terminated_on__lte=day)
-    )
-
-
-def _active_council(day: date) -> Exists:
-    return Exists(
-        PreventionCouncil.municipalities.through.objects.filter(
-            preventioncouncil__in=PreventionCouncil.objects.annotate(
-                counted_on=Coalesce("reactivated_on", "constituted_on")
-            )
-            .filter(counted_on__lte=day)
-            .exclude(dissolved_on__lte=day),
-            municipality=OuterRef("pk"),
-        )
-    )
-
-
-def _first(queryset: QuerySet[Any], field: str) -> Subquery:
-    return Subquery(
-        queryset.order_by().values("municipality").annotate(first=Min(field)).values("first")[:1],
-        output_field=models.DateField(),
-    )
-
-
-def _prepare_municipalities(queryset: QuerySet[Municipality]) -> QuerySet[Municipality]:
-    """The first date of each thing that, once begun, makes a municipality count."""
-    through_coaching = CoachingProcess.municipalities.through.objects.filter(
-        municipality=OuterRef("pk")
-    )
-    through_analysis = SecurityAnalysis.municipalities.through.objects.filter(
-        municipality=OuterRef("pk")
-    )
-    return queryset.annotate(
-        first_consultation=_first(Consultation.objects.filter(municipality=OuterRef("pk")), "date"),
-        first_coaching=_first(through_coaching, "coachingprocess__started_on"),
-        first_analysis=_first(through_analysis, "securityanalysis__kickoff_on"),
-        first_grant=_first(
-            FundingDecision.objects.filter(
-                application__municipality=OuterRef("pk"), kind=FundingDecision.Kind.GRANT
-            ).annotate(municipality=F("application__municipality")),
-            "decided_on",
-        ),
-    )
 
 
 def _council_measures(day: date, tag: str) -> dict[str, Any]:
@@ -768,48 +717,70 @@ class MunicipalityStatus:
         return [label for attribute, label in names if getattr(self, attribute)]
 
 
-def municipality_statuses(day: date, area: Area = WHOLE) -> list[MunicipalityStatus]:
-    """Every municipality existing on ``day`` with its ASSKomm steps (one query)."""
-    launched = day >= LAUNCH
-    queryset = _prepare_municipalities(
-        Municipality.objects.filter(Q(dissolved_on__isnull=True) | Q(dissolved_on__gt=day))
+def _steps(day: date, area: Area) -> dict[int, dict[str, bool]]:
+    """Per municipality: which periods of cooperation cover ``day``, and whether it was advised.
+
+    One aggregate over the periods of ``_cooperation_periods`` (the same rows the figures count),
+    instead of subqueries per municipality.
+    """
+    connection = connections[router.db_for_read(Municipality)]
+    parts = _cooperation_periods(area)
+    # The order of the parts: agreement, council, coaching, analysis, grant, model, advised.
+    names = ("agreement", "council", "coaching", "analysis", "grant")
+    advised = len(parts) - 1
+    selects, params = [], []
+    for number, queryset in enumerate(parts):
+        sql, part_params = queryset.query.get_compiler(connection=connection).as_sql()
+        selects.append(f"SELECT m, starts, ends, {number} AS k FROM ({sql}) AS part")  # noqa: S608
+        params.extend(part_params)
+    value = connection.ops.adapt_datefield_value(day)
+    columns = [
+        f"MAX(CASE WHEN k = {number} AND starts <= %s AND (ends IS NULL OR ends > %s) "
+        "THEN 1 ELSE 0 END)"
+        for number in range(len(names))
+    ]
+    columns.append(f"MAX(CASE WHEN k = {advised} AND starts <= %s THEN 1 ELSE 0 END)")
+    sql = (
+        f"SELECT m, {', '.join(columns)} FROM ({' UNION ALL '.join(selects)}) AS periods "  # noqa: S608
+        "GROUP BY m"
     )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*[value, value] * len(names), value, *params])
+        return {
+            row[0]: {
+                key: bool(flag) for key, flag in zip((*names, "advised"), row[1:], strict=True)
+            }
+            for row in cursor.fetchall()
+        }
+
+
+def municipality_statuses(day: date, area: Area = WHOLE) -> list[MunicipalityStatus]:
+    """Every municipality existing on ``day`` with its ASSKomm steps (two queries)."""
+    launched = day >= LAUNCH
+    queryset = Municipality.objects.filter(Q(dissolved_on__isnull=True) | Q(dissolved_on__gt=day))
     if area.directorate is not None:
         queryset = queryset.filter(district__police_directorate=area.directorate)
     if area.district is not None:
         queryset = queryset.filter(district=area.district)
-    rows = queryset.annotate(
-        in_force=_in_force_agreement(day),
-        active_council=_active_council(day),
-    ).values(
+    steps = _steps(day, area)
+    nothing = dict.fromkeys(("agreement", "council", "coaching", "analysis", "grant"), False)
+    nothing["advised"] = False
+    rows = queryset.values(
         "pk",
         "ags",
         "name",
         "is_model_municipality",
-        "first_consultation",
-        "first_coaching",
-        "first_analysis",
-        "first_grant",
-        "in_force",
-        "active_council",
         district_name=F("district__name"),
         directorate_name=F("district__police_directorate__name"),
     )
     result = []
     for row in rows.order_by("name", "ags"):
-
-        def by(value: date | None) -> bool:
-            return value is not None and value <= day
-
+        found = steps.get(row["pk"], nothing)
         model = launched and row["is_model_municipality"]
-        coaching, analysis, grant = (
-            by(row["first_coaching"]),
-            by(row["first_analysis"]),
-            by(row["first_grant"]),
-        )
-        agreement, council = bool(row["in_force"]), bool(row["active_council"])
+        agreement, council = found["agreement"], found["council"]
+        coaching, analysis, grant = found["coaching"], found["analysis"], found["grant"]
         cooperating = model or agreement or council or coaching or analysis or grant
-        advised = by(row["first_consultation"])
+        advised = found["advised"]
         if model:
             status = Status.MODEL
         elif agreement:
