@@ -115,11 +115,29 @@ class CouncilMemberForm(forms.ModelForm):
         self.fields["working_group"].queryset = groups  # type: ignore[attr-defined]
 
 
+# Caps well above any real council keep a forged TOTAL_FORMS from making the page build and
+# render thousands of forms (Django's own ceiling would be 2,000 per formset).
+MAX_WORKING_GROUPS = 50
+MAX_COUNCIL_MEMBERS = 150
 WorkingGroupFormSet = inlineformset_factory(
-    PreventionCouncil, WorkingGroup, form=WorkingGroupForm, extra=1, can_delete=True
+    PreventionCouncil,
+    WorkingGroup,
+    form=WorkingGroupForm,
+    extra=1,
+    can_delete=True,
+    max_num=MAX_WORKING_GROUPS,
+    absolute_max=MAX_WORKING_GROUPS,
+    validate_max=True,
 )
 CouncilMemberFormSet = inlineformset_factory(
-    PreventionCouncil, CouncilMember, form=CouncilMemberForm, extra=2, can_delete=True
+    PreventionCouncil,
+    CouncilMember,
+    form=CouncilMemberForm,
+    extra=2,
+    can_delete=True,
+    max_num=MAX_COUNCIL_MEMBERS,
+    absolute_max=MAX_COUNCIL_MEMBERS,
+    validate_max=True,
 )
 
 

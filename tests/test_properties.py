@@ -943,3 +943,111 @@ def test_the_proof_of_use_never_fails(
     for proof in ProofOfUse.objects.all():
         assert proof.report.strip()
         assert proof.lines.count() == len(lines)
+
+
+COUNCIL = [
+    "name",
+    "status",
+    "constituted_on",
+    "reactivated_on",
+    "resolution_on",
+    "resolution_reference",
+    "dissolved_on",
+    "notes",
+]
+GROUP = ["name", "topic", "is_standing", "established_on", "dissolved_on", "id", "DELETE"]
+MEMBER = [
+    "organisation",
+    "person_name",
+    "function",
+    "role",
+    "working_group",
+    "joined_on",
+    "left_on",
+    "id",
+    "DELETE",
+]
+
+
+@st.composite
+def council_post(draw: st.DrawFn) -> dict[str, str]:
+    data = draw(posted(COUNCIL))
+    if draw(st.booleans()):
+        data.update(name="Kommunaler Präventionsrat", status="aktiv", constituted_on="2020-05-04")
+    for prefix, fields in (("groups", GROUP), ("members", MEMBER)):
+        rows = draw(st.integers(0, 2))
+        total = (
+            str(rows)
+            if draw(st.integers(0, 9))
+            else draw(st.sampled_from(["", "x", "-1", "100000000"]))
+        )
+        data.update({f"{prefix}-TOTAL_FORMS": total, f"{prefix}-INITIAL_FORMS": "0"})
+        for index in range(rows):
+            values = draw(posted(fields))
+            data.update({f"{prefix}-{index}-{key}": value for key, value in values.items()})
+    return data
+
+
+def council_state(council: Any) -> tuple[Any, ...]:
+    from municipalities.models import CouncilMember, PreventionCouncil, WorkingGroup
+
+    council.refresh_from_db()
+    return (
+        model_to_dict(council, exclude=["municipalities"]),
+        counts(PreventionCouncil, WorkingGroup, CouncilMember),
+    )
+
+
+@VIEWS
+@given(council_post())
+def test_the_council_form_never_fails(
+    portal: Client,
+    town: Any,  # noqa: F811
+    coordinator: Any,  # noqa: F811
+    data: dict[str, str],
+) -> None:
+    from municipalities.models import CouncilMember, PreventionCouncil, WorkingGroup
+    from municipalities.services import council_create
+
+    council = PreventionCouncil.objects.first() or council_create(
+        municipality=town, name="Kommunaler Präventionsrat Großenhain", user=coordinator
+    )
+    before = council_state(council)
+
+    response = portal.post(reverse("portal:council_edit", args=[town.ags, council.pk]), data)
+
+    assert response.status_code in (200, 302)
+    if response.status_code == 200:
+        assert council_state(council) == before
+    for model in (PreventionCouncil, WorkingGroup, CouncilMember):
+        for row in model.objects.all():
+            fits(model_to_dict(row, exclude=["municipalities"]), model)
+
+
+def test_a_forged_council_form_count_builds_no_more_than_the_cap(
+    portal: Client,
+    town: Any,  # noqa: F811
+    coordinator: Any,  # noqa: F811
+) -> None:
+    from municipalities.forms import MAX_COUNCIL_MEMBERS
+    from municipalities.services import council_create
+
+    council = council_create(municipality=town, name="Präventionsrat", user=coordinator)
+    before = council_state(council)
+    data = {
+        "name": "Präventionsrat",
+        "status": "aktiv",
+        "groups-TOTAL_FORMS": "100000000",
+        "groups-INITIAL_FORMS": "0",
+        "members-TOTAL_FORMS": "100000000",
+        "members-INITIAL_FORMS": "0",
+    }
+
+    response = portal.post(reverse("portal:council_edit", args=[town.ags, council.pk]), data)
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Bitte höchstens 50 Formulare abschicken" in page
+    assert f"Bitte höchstens {MAX_COUNCIL_MEMBERS} Formulare abschicken" in page
+    assert page.count('name="members-') <= (MAX_COUNCIL_MEMBERS + 1) * len(MEMBER)
+    assert council_state(council) == before
