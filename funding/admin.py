@@ -9,6 +9,7 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q, QuerySet, Sum
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -75,6 +76,25 @@ def percent(rate: Decimal | None) -> str:
     return number_format(rate * 100, decimal_pos=1) + " %"
 
 
+class PaidChangeList(ChangeList):
+    """The list of funding years with what was paid in each, summed for the listed years only.
+
+    One grouped query after the page is known; an annotation joined every application and
+    payment into the list's COUNT queries as well (0.7 s at Germany scale, bench/scale.py).
+    """
+
+    def get_results(self, request: HttpRequest) -> None:
+        super().get_results(request)
+        paid = dict(
+            Payment.objects.filter(application__funding_year__in=self.result_list)
+            .order_by()
+            .values_list("application__funding_year")
+            .annotate(total=Sum("amount"))
+        )
+        for year in self.result_list:
+            year.paid_sum = paid.get(year.pk)
+
+
 @admin.register(FundingYear)
 class FundingYearAdmin(HistoryAdmin):
     menu_order = 10
@@ -92,10 +112,8 @@ class FundingYearAdmin(HistoryAdmin):
     readonly_fields = ("committed",)
     fields = ("year", "status", "budget", "committed", "call_opens", "call_closes", "notes")
 
-    def get_queryset(self, request: HttpRequest) -> QuerySet[FundingYear]:
-        return (
-            super().get_queryset(request).annotate(paid_sum=Sum("applications__payments__amount"))
-        )
+    def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[ChangeList]:
+        return PaidChangeList
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         # The year of an existing funding year is its identity (file numbers carry it).

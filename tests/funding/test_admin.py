@@ -309,13 +309,22 @@ def test_payment_and_proof_review_buttons(
 
 
 def test_year_list_shows_budget_approved_paid_free(
-    staff: Client, approved: Callable[..., FundingApplication]
+    staff: Client, approved: Callable[..., FundingApplication], officer: Any
 ) -> None:
-    approved()
+    from funding.services import payment_record
+
+    payment_record(
+        application=approved(),
+        amount=D("4321.00"),
+        paid_on=date(2026, 4, 1),
+        kind=Payment.Kind.INSTALMENT,
+        user=officer,
+    )
     page = staff.get(reverse("admin:funding_fundingyear_changelist")).content.decode()
     assert "1.300.000,00 €" in page
     assert "1.278.850,00 €" in page
     assert "21.150,00 €" in page
+    assert "4.321,00 €" in page  # paid
     assert "31.08.2025 – 15.10.2025" in page
 
 
