@@ -835,6 +835,9 @@ class FundingDecisionAdmin(RecordAdmin):
     list_filter = ("kind", "application__funding_year")
     search_fields = ("application__file_number", "application__title")
     list_select_related = ("application", "decided_by", "amends__application")
+    # By the application's id (its creation order), not its Meta.ordering: that joined the funding
+    # year into a sort of every decision (bench/scale.py); (application, number) is indexed.
+    ordering = ("application_id", "number")
     fields = (
         "application",
         "kind",
@@ -870,6 +873,8 @@ class PaymentAdmin(RecordAdmin):
     list_filter = ("kind", "application__funding_year")
     search_fields = ("application__file_number", "reference")
     list_select_related = ("application", "created_by")
+    # As for decisions: grouped by application id, not by the application's own ordering.
+    ordering = ("application_id", "paid_on", "pk")
     fields = (
         "application",
         "kind",
