@@ -8,22 +8,26 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
 from .jobs import collect_unsent_tasks
-from .views import healthz
+from .views import healthz, healthz_live
 
 
 class HealthCheckMiddleware:
-    """Answer ``/healthz`` before host validation and HTTPS redirects.
+    """Answer ``/healthz`` and ``/healthz/live`` before host validation and HTTPS redirects.
 
     The orchestrator probes the container by its internal address, which is rightly not among
-    ``ALLOWED_HOSTS``; the answer reveals nothing but whether the database and Redis respond.
+    ``ALLOWED_HOSTS``; the answer reveals nothing but whether the database, Redis and the workers
+    respond (``asskomm/health.py``).
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.path == "/healthz" and request.method in ("GET", "HEAD"):
-            return healthz(request)
+        if request.method in ("GET", "HEAD"):
+            if request.path == "/healthz":
+                return healthz(request)
+            if request.path == "/healthz/live":
+                return healthz_live(request)
         return self.get_response(request)
 
 

@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("figures.urls")),
     path("admin/", admin.site.urls),
     path("healthz", views.healthz, name="healthz"),
+    path("healthz/live", views.healthz_live, name="healthz_live"),
 ]
 
 if settings.ASSKOMM_BENCH_HELLO:

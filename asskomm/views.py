@@ -2,15 +2,14 @@
 
 import hashlib
 
-import redis
 from django.conf import settings
-from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from . import health
 from .forms import DocumentCheckForm, FingerprintForm
 from .verification import verify as find_document
 
@@ -68,24 +67,20 @@ def verify_fingerprint(request: HttpRequest, fingerprint: str) -> HttpResponse:
 
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
-    """Liveness for the orchestrator: the database answers, and Redis if one is configured."""
-    checks: dict[str, str] = {}
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-        checks["database"] = "ok"
-    except DatabaseError as error:
-        checks["database"] = f"error: {error.__class__.__name__}"
-    if settings.REDIS_URL:
-        try:
-            redis.Redis.from_url(settings.REDIS_URL, socket_timeout=2).ping()
-            checks["redis"] = "ok"
-        except redis.RedisError as error:
-            checks["redis"] = f"error: {error.__class__.__name__}"
-    healthy = all(value == "ok" for value in checks.values())
-    return JsonResponse(
-        {"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503
-    )
+    """Readiness and status for monitoring: database, Redis and a worker; 503 if one is down."""
+    report = health.readiness()
+    return JsonResponse(report, status=200 if report["status"] == health.OK else 503)
+
+
+@never_cache
+def healthz_live(request: HttpRequest) -> JsonResponse:
+    """Liveness for the orchestrator: the process answers and the database responds.
+
+    Redis and the workers are left out on purpose: the pages work without them, so their outage
+    must not make the orchestrator restart the web container.
+    """
+    report = health.liveness()
+    return JsonResponse(report, status=200 if report["status"] == health.OK else 503)
 
 
 def bench_hello(request: HttpRequest) -> HttpResponse:

@@ -33,8 +33,20 @@ def test_compose_stack_has_web_worker_beat_postgres_and_redis() -> None:
     assert {"web", "worker", "beat", "postgres", "redis"} <= services.keys()
     assert "gunicorn" in services["web"]["command"]
     assert services["worker"]["command"][:4] == ["celery", "-A", "asskomm", "worker"]
-    for name in ("web", "postgres", "redis"):
+    for name in ("web", "worker", "postgres", "redis"):
         assert "healthcheck" in services[name], name
+
+
+def test_web_healthcheck_probes_liveness_not_redis_or_workers() -> None:
+    import yaml
+
+    services = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
+
+    # /healthz answers 503 when Redis or every worker is down; the web container must not be
+    # restarted for that (the pages work without them), so its healthcheck asks /healthz/live.
+    probe = services["web"]["healthcheck"]["test"]
+    assert probe[-1].endswith(":8000/healthz/live"), probe
+    assert "ping" in " ".join(services["worker"]["healthcheck"]["test"])
 
 
 def test_image_runs_as_a_non_root_user() -> None:

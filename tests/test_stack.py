@@ -171,6 +171,9 @@ def test_the_compose_stack_renders_and_serves_an_agreement(tmp_path: Path) -> No
         wait_until(healthy, 60, "gunicorn answering /healthz", tmp_path)
         health = browser.get("/healthz")
         assert b'"database": "ok"' in health.body.replace(b'":"', b'": "')
+        # Ready means the worker answered a ping through Redis as well.
+        assert b'"worker": "ok"' in health.body.replace(b'":"', b'": "')
+        assert browser.get("/healthz/live").status == 200
 
         # Log in through the login form; production asks staff for the second factor.
         assert browser.get("/admin/").status == 302

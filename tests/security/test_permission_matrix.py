@@ -97,6 +97,7 @@ MATRIX: dict[str, Row] = {
     #                                   anon   A      B      coach  police Ref.   Verw.
     # Public pages and logging in
     "healthz":                          (200,  200,  200,  200,  200,  200,  200),
+    "healthz_live":                     (200,  200,  200,  200,  200,  200,  200),
     "home":                             (200,  200,  200,  200,  200,  200,  200),
     "invitation_accept":                (200,  200,  200,  200,  200,  200,  200),
     "login":                            (200,  200,  200,  200,  200,  200,  200),
