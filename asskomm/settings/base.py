@@ -136,10 +136,30 @@ STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "media")
 MEDIA_URL = "/media/"
-STORAGES = {
+STORAGES: dict[str, dict[str, object]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Documents (generated PDFs, uploads): "filesystem" under DJANGO_MEDIA_ROOT (several containers
+# share it as a volume) or "s3", a bucket of an S3-compatible store (AWS, MinIO, …) through
+# django-storages. Documents are always served through the portal's views, never by a bucket URL.
+# The backup command covers MEDIA_ROOT only; a bucket is backed up by its own versioning.
+ASSKOMM_STORAGE = env.str("ASSKOMM_STORAGE", default="filesystem", choices=("filesystem", "s3"))
+if ASSKOMM_STORAGE == "s3":
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env("AWS_STORAGE_BUCKET_NAME"),
+            "endpoint_url": env("AWS_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env("AWS_S3_REGION_NAME", default="") or None,
+            # Unset: boto3 finds credentials itself (instance role, ~/.aws).
+            "access_key": env("AWS_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env("AWS_SECRET_ACCESS_KEY", default="") or None,
+            "default_acl": "private",
+            "file_overwrite": False,
+            "querystring_auth": True,
+        },
+    }
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -315,13 +335,18 @@ ASSKOMM_SHARED_DATA_DIR = env.path(
     "ASSKOMM_SHARED_DATA_DIR", default=BASE_DIR.parent / "shared" / "data"
 )
 
+# Log lines on stderr: "plain" text (default here) or "json", one object per line for a log
+# collector (asskomm/logformat.py; the default of the production settings). Celery's worker and
+# beat use this configuration too (asskomm/celery.py).
+DJANGO_LOG_FORMAT = env.str("DJANGO_LOG_FORMAT", default="plain", choices=("plain", "json"))
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "asskomm.logformat.JsonFormatter"},
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": DJANGO_LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "INFO"},
@@ -330,3 +355,16 @@ LOGGING = {
         "axes": {"level": "WARNING"},
     },
 }
+
+# Error reporting (optional): with SENTRY_DSN, unhandled errors of the web and of Celery tasks go
+# to Sentry or a compatible service (asskomm/error_reporting.py), without personal data.
+SENTRY_DSN = env("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    from asskomm.error_reporting import init_error_reporting
+
+    init_error_reporting(
+        dsn=SENTRY_DSN,
+        environment=env("SENTRY_ENVIRONMENT", default="production"),
+        release=env("SENTRY_RELEASE", default=""),
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+    )

@@ -34,3 +34,8 @@ CSRF_COOKIE_NAME = "__Host-csrftoken"
 ASSKOMM_ALLOW_DEMO_DATA = False
 # Staff confirm every login with a TOTP code (ASSKOMM_REQUIRE_2FA=false only for an emergency).
 ASSKOMM_REQUIRE_2FA = env.bool("ASSKOMM_REQUIRE_2FA", default=True)
+# One JSON object per log line for the log collector (DJANGO_LOG_FORMAT=plain for text).
+DJANGO_LOG_FORMAT = env.str("DJANGO_LOG_FORMAT", default="json", choices=("plain", "json"))
+LOGGING["handlers"] = {  # noqa: F405
+    "console": {"class": "logging.StreamHandler", "formatter": DJANGO_LOG_FORMAT}
+}
