@@ -171,8 +171,27 @@ def _dump_database(target: Path) -> dict[str, int]:
     return _sqlite_tables(target)
 
 
+def _refuse_object_storage() -> None:
+    """Documents in an object store (``ASSKOMM_STORAGE=s3``) are not under ``MEDIA_ROOT``.
+
+    A backup of the database alone would look complete and is not; the bucket is backed up by
+    its own versioning, the database with ``pg_dump`` (README, Betrieb).
+    """
+    from django.core.files.storage import FileSystemStorage, storages
+
+    if not isinstance(storages["default"], FileSystemStorage):
+        raise BackupError(
+            _(
+                "The documents are stored in an object store (ASSKOMM_STORAGE=s3), not under "
+                "MEDIA_ROOT; backup and restore copy only MEDIA_ROOT. Back up the database with "
+                "pg_dump and the bucket with its own versioning."
+            )
+        )
+
+
 def create_backup(output: Path) -> dict[str, Any]:
     """Write a backup of the database and of ``MEDIA_ROOT`` into ``output`` (new or empty)."""
+    _refuse_object_storage()
     vendor = _vendor()
     if output.exists() and (not output.is_dir() or any(output.iterdir())):
         raise BackupError(
@@ -336,6 +355,8 @@ def restore_backup(
     SQLite file, e.g. to inspect a backup before switching over. Nothing is written before
     every fingerprint has been checked.
     """
+    if media_root is None:
+        _refuse_object_storage()
     manifest = verify_backup(source)
     vendor = _vendor()
     if manifest["database"]["vendor"] != vendor:
