@@ -27,7 +27,7 @@ COPY figures ./figures
 COPY demo ./demo
 RUN pip install --no-cache-dir -c constraints.txt -e .
 
-COPY manage.py ./
+COPY manage.py gunicorn.conf.py ./
 COPY templates ./templates
 COPY static ./static
 COPY locale ./locale

@@ -4,8 +4,11 @@ import io
 import json
 import logging
 import os
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -126,3 +129,52 @@ def test_production_logs_json_by_default() -> None:
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "json"
+
+
+def test_gunicorn_access_log_is_json_with_path_status_and_request_id(tmp_path: Path) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
+    log = (tmp_path / "gunicorn.log").open("w+")
+    # The command of the compose web service; gunicorn.conf.py is read from the checkout.
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "asskomm.wsgi", "--bind", f"127.0.0.1:{port}"]
+        + ["--workers", "1", "--access-logfile", "-"],
+        cwd=ROOT,
+        env={
+            **clean,
+            "DJANGO_SETTINGS_MODULE": "asskomm.settings.dev",
+            "DJANGO_LOG_FORMAT": "json",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        },
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                request = urllib.request.Request(
+                    f"http://127.0.0.1:{port}/healthz/live", headers={"X-Request-ID": "req-0815"}
+                )
+                with urllib.request.urlopen(request, timeout=2) as response:  # noqa: S310
+                    assert response.status == 200
+                break
+            except OSError:
+                assert time.monotonic() < deadline, log.seek(0) or log.read()
+                time.sleep(0.2)
+        time.sleep(0.3)  # the access line is written after the answer
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+    log.seek(0)
+    entries = [json.loads(line) for line in log.read().splitlines() if line.strip()]
+    [access] = [e for e in entries if e["logger"] == "gunicorn.access"]
+    assert access["path"] == "/healthz/live"
+    assert access["method"] == "GET"
+    assert access["status"] == 200
+    assert access["request_id"] == "req-0815"
+    assert access["duration_ms"] >= 0
+    assert any(e["logger"] == "gunicorn.error" for e in entries)  # "Listening at …" as JSON too
