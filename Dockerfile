@@ -7,10 +7,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     DJANGO_SETTINGS_MODULE=asskomm.settings.prod
 
 # WeasyPrint needs Pango; libharfbuzz-subset0 keeps font subsetting fast; fonts with umlauts and ß.
+# postgresql-client (15, as the compose database) gives `manage.py backup`/`restore` pg_dump.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
         libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 \
-        fonts-dejavu-core fonts-liberation gettext curl \
+        fonts-dejavu-core fonts-liberation gettext curl postgresql-client \
     && rm -rf /var/lib/apt/lists/*
 
 RUN useradd --create-home --uid 1000 asskomm

@@ -49,12 +49,14 @@ def test_web_healthcheck_probes_liveness_not_redis_or_workers() -> None:
     assert "ping" in " ".join(services["worker"]["healthcheck"]["test"])
 
 
-def test_the_image_holds_the_gunicorn_settings() -> None:
+def test_the_image_holds_the_gunicorn_settings_and_pg_dump() -> None:
     # gunicorn reads gunicorn.conf.py from its working directory: JSON access logs in production.
     dockerfile = (ROOT / "Dockerfile").read_text()
 
     assert "gunicorn.conf.py" in dockerfile
     assert (ROOT / "gunicorn.conf.py").exists()
+    # `docker compose run --rm web python manage.py backup` needs pg_dump in the image.
+    assert "postgresql-client" in dockerfile
 
 
 def test_image_runs_as_a_non_root_user() -> None:
