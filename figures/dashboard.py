@@ -31,6 +31,7 @@ from .selectors import (
     figures_by_district,
     municipality_statuses,
     time_series,
+    yearly_from_quarterly,
 )
 from .services import current_attribution
 from .views import (
@@ -68,9 +69,15 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     form = FiguresFilterForm(request.GET or None)
     day, area = form.choice()
     figures = FIGURES if area.is_whole else AREA_FIGURES
-    values = figures_as_of(day, area)
-    yearly = time_series(day, "year", area)
+    # One evaluation for every quarter's end gives the quarterly and the yearly series and the
+    # figures of the day itself (the last column).
     quarterly = time_series(day, "quarter", area)
+    yearly = yearly_from_quarterly(quarterly)
+    values = (
+        {key: column[-1] for key, column in quarterly.values.items()}
+        if quarterly.periods
+        else figures_as_of(day, area)
+    )
     statuses = municipality_statuses(day, area)
     counts = dict.fromkeys(Status, 0)
     for item in statuses:

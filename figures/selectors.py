@@ -664,6 +664,32 @@ def time_series(until: date, kind: str = "year", area: Area = WHOLE) -> TimeSeri
     return series
 
 
+def yearly_from_quarterly(quarterly: TimeSeries) -> TimeSeries:
+    """The yearly series taken from the quarterly one, without a query.
+
+    A year's figures are those at the end of its fourth quarter (the current year's: at the
+    cut-off, the end of the last quarter), exactly as ``time_series(until, "year")`` counts them.
+    """
+    spans = quarterly.periods
+    picked = [
+        index
+        for index, span in enumerate(spans)
+        if (span.end.month, span.end.day) == (12, 31) or index == len(spans) - 1
+    ]
+    years = [
+        Period(
+            str(spans[index].end.year),
+            max(LAUNCH, date(spans[index].end.year, 1, 1)),
+            spans[index].end,
+        )
+        for index in picked
+    ]
+    series = TimeSeries(years)
+    for key, column in quarterly.values.items():
+        series.values[key] = [column[index] for index in picked]
+    return series
+
+
 # Status of each municipality (the map and the public list) ---------------------------------------
 
 

@@ -20,6 +20,7 @@ from figures.selectors import (
     municipality_statuses,
     periods,
     time_series,
+    yearly_from_quarterly,
 )
 from funding.models import FundingApplication, FundingDecision, FundingYear
 from municipalities.models import (
@@ -104,6 +105,12 @@ def test_series_are_the_figures_at_the_end_of_each_period(saxony) -> None:
     assert 0 < signed_2020 < 29
     assert years.values["agreements_signed"][:3] == [0, signed_2020, 29]
     assert periods(date(2019, 1, 1)) == []
+    # The dashboard takes the yearly series from the quarterly one: the same as counting it.
+    for until in (date(2022, 8, 15), date(2021, 12, 31), date(2019, 3, 1)):
+        derived = yearly_from_quarterly(time_series(until, "quarter"))
+        counted = time_series(until, "year")
+        assert derived.periods == counted.periods
+        assert derived.values == counted.values
 
 
 def test_an_area_counts_only_its_own_records(saxony) -> None:
