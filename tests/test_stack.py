@@ -8,6 +8,7 @@ releases it for signature, waits for the worker's PDF and downloads it.
 """
 
 import hashlib
+import json
 import os
 import re
 import shutil
@@ -162,17 +163,17 @@ def test_the_compose_stack_renders_and_serves_an_agreement(tmp_path: Path) -> No
             )
         stack.callback(shutil.rmtree, static_root, True)
 
-        def healthy() -> bool:
+        def healthy() -> Any:
             try:
-                return browser.get("/healthz").status == 200
+                response = browser.get("/healthz")
             except OSError:
-                return False
+                return None
+            return response if response.status == 200 else None
 
-        wait_until(healthy, 60, "gunicorn answering /healthz", tmp_path)
-        health = browser.get("/healthz")
-        assert b'"database": "ok"' in health.body.replace(b'":"', b'": "')
-        # Ready means the worker answered a ping through Redis as well.
-        assert b'"worker": "ok"' in health.body.replace(b'":"', b'": "')
+        # Ready: gunicorn answers, and the worker answered a ping through Redis.
+        health = wait_until(healthy, 60, "gunicorn answering /healthz", tmp_path)
+        report = json.loads(health.body)
+        assert (report["database"], report["redis"], report["worker"]) == ("ok", "ok", "ok")
         assert browser.get("/healthz/live").status == 200
 
         # Log in through the login form; production asks staff for the second factor.
@@ -249,7 +250,8 @@ def test_the_compose_stack_renders_and_serves_an_agreement(tmp_path: Path) -> No
         )
 
         # Download it through the web process: the bytes the worker stored, unchanged.
-        pdf = browser.get(f"/admin/agreements/cooperationagreement/dokumente/{document.pk}/")
+        document_path = f"/admin/agreements/cooperationagreement/dokumente/{document.pk}/"
+        pdf = browser.get(document_path)
         assert pdf.status == 200
         assert pdf.headers["Content-Type"] == "application/pdf"
         assert pdf.body.startswith(b"%PDF-")
@@ -259,3 +261,22 @@ def test_the_compose_stack_renders_and_serves_an_agreement(tmp_path: Path) -> No
         beat_log = (tmp_path / "beat.log").read_text()
         assert "beat: Starting" in beat_log, beat_log[-2000:]
         assert "DatabaseScheduler" in beat_log
+
+        # Production logs are JSON lines (DJANGO_LOG_FORMAT defaults to json in prod): gunicorn's
+        # access and error logs, Django's, and beat's (no start banner with --quiet).
+        def json_lines(name: str) -> list[dict[str, Any]]:
+            written = (tmp_path / f"{name}.log").read_text()
+            return [json.loads(line) for line in written[: written.rfind("\n") + 1].splitlines()]
+
+        assert json_lines("beat")
+        access = wait_until(
+            lambda: [
+                e
+                for e in json_lines("web")
+                if e["logger"] == "gunicorn.access" and e["path"] == document_path
+            ],
+            10,
+            "the download in gunicorn's access log",
+            tmp_path,
+        )
+        assert (access[0]["method"], access[0]["status"]) == ("GET", 200)
