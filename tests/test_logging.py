@@ -10,6 +10,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
@@ -21,15 +22,16 @@ from asskomm.logformat import JsonFormatter
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@pytest.fixture
-def captured() -> Iterator[tuple[io.StringIO, logging.Logger]]:
+@contextmanager
+def capture(name: str) -> Iterator[io.StringIO]:
+    """The JSON lines the named logger writes while the block runs."""
     stream = io.StringIO()
     handler = logging.StreamHandler(stream)
     handler.setFormatter(JsonFormatter())
-    logger = logging.getLogger("django.request")
+    logger = logging.getLogger(name)
     logger.addHandler(handler)
     try:
-        yield stream, logger
+        yield stream
     finally:
         logger.removeHandler(handler)
 
@@ -65,16 +67,27 @@ def test_a_record_with_an_exception_is_one_json_line() -> None:
 
 
 @pytest.mark.django_db
-def test_a_request_log_names_path_status_and_request_id(client: Client, captured) -> None:
-    stream, _ = captured
-
-    client.get("/gibt-es-nicht/", HTTP_X_REQUEST_ID="req-4711")
+def test_a_request_log_names_path_status_and_request_id(client: Client) -> None:
+    with capture("django.request") as stream:
+        client.get("/gibt-es-nicht/", HTTP_X_REQUEST_ID="req-4711")
 
     [entry] = [e for e in lines(stream) if e.get("status") == 404]
     assert entry["path"] == "/gibt-es-nicht/"
     assert entry["method"] == "GET"
     assert entry["request_id"] == "req-4711"
     assert entry["level"] == "WARNING"
+
+
+def test_a_line_logged_in_a_task_names_the_task() -> None:
+    from .support.tasks import log_a_line
+
+    with capture("asskomm.test.task") as stream:
+        result = log_a_line.delay("Bescheid erstellt")
+
+    [entry] = lines(stream)
+    assert entry["message"] == "Bescheid erstellt"
+    assert entry["task"] == "tests.support.tasks.log_a_line"
+    assert entry["task_id"] == result.id
 
 
 def run(code: str, **env: str) -> subprocess.CompletedProcess[str]:

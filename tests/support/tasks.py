@@ -23,3 +23,11 @@ def describe_worker(ags: str) -> dict[str, object]:
             "municipality": municipality.name if municipality else None,
             "pid": os.getpid(),
         }
+
+
+@shared_task(name="tests.support.tasks.log_a_line")
+def log_a_line(message: str) -> None:
+    """Log one line from inside a task (the JSON log test reads the task's name and id)."""
+    import logging
+
+    logging.getLogger("asskomm.test.task").warning(message)
