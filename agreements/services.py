@@ -29,6 +29,7 @@ from municipalities.models import Municipality, PoliceDirectorate
 
 from . import texts
 from .models import (
+    AgreedMeasure,
     AgreementDocument,
     CoachingProcess,
     CooperationAgreement,
@@ -416,7 +417,11 @@ def agreement_new_version(*, agreement: CooperationAgreement, user: Any) -> Coop
     reason = _("New version of %(label)s") % {"label": agreement.label}
     save_with_history(successor, user=user, reason=reason)
     successor.municipalities.set(agreement.municipalities.all())
-    for row in [*agreement.signatories.all(), *agreement.measures.all()]:
+    rows: list[Signatory | AgreedMeasure] = [
+        *agreement.signatories.all(),
+        *agreement.measures.all(),
+    ]
+    for row in rows:
         row.pk = None
         row.agreement = successor
         save_with_history(row, user=user, reason=reason)
