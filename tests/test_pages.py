@@ -29,6 +29,15 @@ def test_landing_page_offers_staff_the_administration(client: Client, officer) -
     assert "Abmelden" in page
 
 
+def test_the_admin_names_the_sites_icon(client: Client, officer) -> None:
+    # Without it browsers ask for /favicon.ico, which the portal does not serve (404 in the log).
+    client.force_login(officer)
+
+    page = client.get("/admin/").content.decode()
+
+    assert '<link rel="icon" href="/static/img/favicon.svg" type="image/svg+xml">' in page
+
+
 def test_login_page_is_in_the_sites_look(client: Client) -> None:
     page = client.get(reverse("login")).content.decode()
 
