@@ -416,7 +416,13 @@ class AdministrativeAssociationAdmin(RegisterRecordAdmin):
     list_select_related = ("district",)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[AdministrativeAssociation]:
-        return super().get_queryset(request).annotate(member_count=Count("municipalities"))
+        # A grouped query ignores Meta.ordering: order explicitly (the autocomplete paginates it).
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(member_count=Count("municipalities"))
+            .order_by("name", "pk")
+        )
 
     @admin.display(description=_("municipalities"), ordering="member_count")
     def member_count(self, association: AdministrativeAssociation) -> int:

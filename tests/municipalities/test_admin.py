@@ -7,7 +7,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.roles import Role
-from municipalities.models import Consultation, Municipality, PreventionCouncil
+from municipalities.models import (
+    AdministrativeAssociation,
+    Consultation,
+    Municipality,
+    PreventionCouncil,
+)
 
 from ..factories import (
     ConsultationFactory,
@@ -258,3 +263,18 @@ def test_coordinator_role_has_no_admin(client: Client, make_user) -> None:
     client.force_login(make_user(Role.COORDINATOR))
 
     assert client.get(CHANGELIST).status_code == 302
+
+
+def test_the_association_autocomplete_lists_in_name_order(staff_client: Client, saxony) -> None:
+    # The admin's list counts members (a grouped query, which ignores Meta.ordering); the
+    # autocomplete paginates it, and an unordered page would show rows twice or never
+    # (pytest turns Django's UnorderedObjectListWarning into an error).
+    response = staff_client.get(
+        reverse("admin:autocomplete"),
+        {"app_label": "municipalities", "model_name": "municipality", "field_name": "association"},
+    )
+    assert response.status_code == 200
+    shown = [int(item["id"]) for item in response.json()["results"]]
+    assert len(shown) > 10
+    by_name = AdministrativeAssociation.objects.order_by("name", "pk").values_list("pk", flat=True)
+    assert shown == list(by_name[: len(shown)])
