@@ -14,7 +14,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from asskomm.history_admin import HistoryAdmin
+from asskomm.history_admin import HistoryAdmin, ReadOnlyHistoryAdmin
 from asskomm.models import Job
 
 from .forms import CsvUploadForm, ReportUploadForm, StageForm
@@ -463,19 +463,10 @@ class AreaPopulationAdmin(ImportMixin, HistoryAdmin):
 
 
 @admin.register(DataImport)
-class DataImportAdmin(HistoryAdmin):
+class DataImportAdmin(ReadOnlyHistoryAdmin):
     menu_order = 40
     list_display = ("imported_at", "kind", "file_name", "rows", "created", "updated", "imported_by")
     list_filter = ("kind",)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(SurveyBenchmark)

@@ -26,3 +26,17 @@ class HistoryAdmin(SimpleHistoryAdmin):  # type: ignore[type-arg]
         if request.method != "GET":
             raise PermissionDenied
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class ReadOnlyHistoryAdmin(HistoryAdmin):
+    """Records that are made elsewhere (imports, the application's buttons) and only ever looked
+    at in the admin: listed and shown with their history, never added, changed or deleted here."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

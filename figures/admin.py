@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from asskomm.history_admin import HistoryAdmin
+from asskomm.history_admin import HistoryAdmin, ReadOnlyHistoryAdmin
 
 from .models import BoundaryImport, TrainingCohort, YearlyReport
 from .report import FIRST_YEAR, yearly_report_create
@@ -29,20 +29,11 @@ class TrainingCohortAdmin(HistoryAdmin):
 
 
 @admin.register(BoundaryImport)
-class BoundaryImportAdmin(HistoryAdmin):
+class BoundaryImportAdmin(ReadOnlyHistoryAdmin):
     """Read-only: boundaries come in through ``manage.py import_boundaries``."""
 
     list_display = ("source", "imported_at", "features", "matched", "attribution")
     readonly_fields = ("source", "sha256", "attribution", "features", "matched", "imported_at")
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 class YearForm(forms.Form):

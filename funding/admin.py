@@ -23,7 +23,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from asskomm.history_admin import HistoryAdmin
+from asskomm.history_admin import HistoryAdmin, ReadOnlyHistoryAdmin
 from municipalities.models import District, PoliceDirectorate
 
 from .exports import export_queryset, to_csv, to_xlsx
@@ -814,18 +814,9 @@ class FundingApplicationAdmin(HistoryAdmin):
         )
 
 
-class RecordAdmin(HistoryAdmin):
+class RecordAdmin(ReadOnlyHistoryAdmin):
     """Decisions and payments: listed and shown with their history; they are made by the
     application's buttons and never changed or deleted (the model refuses it as well)."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(FundingDecision)

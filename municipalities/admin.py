@@ -15,7 +15,7 @@ from django.urls import path
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from asskomm.history_admin import HistoryAdmin
+from asskomm.history_admin import HistoryAdmin, ReadOnlyHistoryAdmin
 
 from .models import (
     AdministrativeAssociation,
@@ -475,7 +475,7 @@ class TopicAdmin(HistoryAdmin):
 
 
 @admin.register(RegisterImport)
-class RegisterImportAdmin(HistoryAdmin):
+class RegisterImportAdmin(ReadOnlyHistoryAdmin):
     menu_order = 90
     list_display = (
         "territorial_date",
@@ -489,15 +489,6 @@ class RegisterImportAdmin(HistoryAdmin):
         "dissolved",
     )
     list_select_related = ("imported_by",)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 class InviteCoordinatorForm(forms.Form):
