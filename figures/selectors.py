@@ -117,8 +117,6 @@ class Source:
     district: Any
     directorate: Any
     measures: Callable[[date, str], dict[str, Any]]
-    # Per-day columns (Exists subqueries) the measures of that day filter on, named with its tag.
-    flags: Callable[[date, str], dict[str, Any]] = lambda day, tag: {}
     # Annotations computed once per row, whatever the cut-off dates (first dates and the like).
     prepare: Callable[[QuerySet[Any]], QuerySet[Any]] = lambda queryset: queryset
     by_area: bool = True
@@ -169,6 +167,41 @@ def _analysis_measures(day: date, tag: str) -> dict[str, Any]:
     }
 
 
+# Aggregates over rows the ORM cannot aggregate itself (a window, a union) ----------------------
+#
+# Their SQL is put together from ORM-compiled parts and fixed names; every value is a parameter.
+# The parts carry ``_district`` and ``_directorate`` so that an area and a grouping apply alike.
+
+
+def _in_area(queryset: QuerySet[Any], area: "Area") -> QuerySet[Any]:
+    """Rows annotated with ``_district`` and ``_directorate``, restricted to ``area``."""
+    if area.directorate is not None:
+        queryset = queryset.filter(_directorate=area.directorate.pk)
+    if area.district is not None:
+        queryset = queryset.filter(_district=area.district.pk)
+    return queryset
+
+
+def _group_column(group: str | None) -> str:
+    return {"district": "_district", "directorate": "_directorate"}.get(group or "", "NULL")
+
+
+def _compiled(queryset: QuerySet[Any]) -> tuple[str, list[Any]]:
+    connection = connections[router.db_for_read(queryset.model)]
+    sql, params = queryset.query.get_compiler(connection=connection).as_sql()
+    return sql, list(params)
+
+
+def _fetch(model: type[models.Model], sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
+    with connections[router.db_for_read(model)].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _day(day: date) -> Any:
+    return connections[router.db_for_read(Municipality)].ops.adapt_datefield_value(day)
+
+
 _AMOUNT_KINDS = (FundingDecision.Kind.GRANT, FundingDecision.Kind.AMENDMENT)
 
 
@@ -193,17 +226,13 @@ def _funding(days: Sequence[date], area: "Area", group: str | None) -> dict[Any,
     such decision (``valid_until``, from a window over the application's decisions, computed
     once per row; a correlated subquery for it was evaluated again for every date and measure).
     """
-    connection = connections[router.db_for_read(FundingDecision)]
     district, directorate = _funding_area()
-    decisions = (
+    decisions = _in_area(
         FundingDecision.objects.filter(kind__in=_AMOUNT_KINDS)
         .annotate(_district=district, _directorate=directorate)
-        .order_by()
+        .order_by(),
+        area,
     )
-    if area.directorate is not None:
-        decisions = decisions.filter(_directorate=area.directorate.pk)
-    if area.district is not None:
-        decisions = decisions.filter(_district=area.district.pk)
     decisions = decisions.annotate(
         valid_until=Window(
             Lead("decided_on"),
@@ -220,12 +249,12 @@ def _funding(days: Sequence[date], area: "Area", group: str | None) -> dict[Any,
         _decided=F("decided_on"),
         _year=F("application__funding_year__year"),
     )
-    sql, params = decisions.query.get_compiler(connection=connection).as_sql()
-    group_column = {"district": "_district", "directorate": "_directorate"}.get(group or "")
+    sql, params = _compiled(decisions)
     columns: list[str] = []
     column_params: list[Any] = []
+    grant = FundingDecision.Kind.GRANT.value
     for day in days:
-        value = connection.ops.adapt_datefield_value(day)
+        value = _day(day)
         valid = "_decided <= %s AND (valid_until IS NULL OR valid_until > %s)"
         granted = "_kind = %s AND _decided <= %s"
         columns += [
@@ -234,11 +263,10 @@ def _funding(days: Sequence[date], area: "Area", group: str | None) -> dict[Any,
             f"COUNT(DISTINCT _application) FILTER (WHERE {granted} AND _year = %s)",
             f"COUNT(DISTINCT _application) FILTER (WHERE {granted})",
         ]
-        grant = FundingDecision.Kind.GRANT.value
         column_params += [value, value, day.year, value, value, grant, value, day.year]
         column_params += [grant, value]
     sql = (
-        f"SELECT {group_column or 'NULL'} AS g, {', '.join(columns)} "  # noqa: S608
+        f"SELECT {_group_column(group)} AS g, {', '.join(columns)} "  # noqa: S608
         f"FROM ({sql}) AS decisions GROUP BY 1"
     )
     keys = (
@@ -247,9 +275,7 @@ def _funding(days: Sequence[date], area: "Area", group: str | None) -> dict[Any,
         "funded_projects",
         "funded_projects_cumulative",
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*column_params, *params])
-        rows = cursor.fetchall()
+    rows = _fetch(FundingDecision, sql, [*column_params, *params])
     return {
         row[0]: [
             {key: _clean(key, row[1 + 4 * index + number]) for number, key in enumerate(keys)}
@@ -338,14 +364,15 @@ def _sources() -> tuple[Source, ...]:
 # "Eng zusammenarbeitend": periods of cooperation, counted per cut-off date ------------------------
 
 
-def _cooperation_periods(area: "Area") -> list[QuerySet[Any]]:
-    """One queryset per kind of cooperation: (municipality, from, until, group) rows.
+def _cooperation_periods() -> dict[str, QuerySet[Any]]:
+    """One queryset per kind of period: (municipality, from, until, Kreis, PD) rows.
 
     A municipality cooperates on a date when one of its periods covers it: from the launch for a
-    Modellkommune, from the first day of a coaching, an analysis or a grant (these never end),
-    and from signature to termination of an agreement or from constitution to dissolution of a
-    council. The periods are computed once per row; every cut-off date is then one column of a
-    single aggregate over their union, instead of a subquery per municipality and date.
+    Modellkommune ("model"), from the first day of a coaching, an analysis or a grant (these never
+    end), and from signature to termination of an agreement or from constitution to dissolution of
+    a council. "advised" is not a cooperation: each municipality's first consultation. The
+    periods are computed once per row; every cut-off date is then one column of a single
+    aggregate over their union, instead of a subquery per municipality and date.
     """
     # Typed, so that the parts' columns match in the union on PostgreSQL.
     none = Cast(Value(None), models.DateField())
@@ -374,82 +401,61 @@ def _cooperation_periods(area: "Area") -> list[QuerySet[Any]]:
         )
         .values(m=F("application__municipality_id"))
         .annotate(starts=Min("decided_on"), ends=none),
+        "model": Municipality.objects.filter(is_model_municipality=True).values(
+            m=F("pk"), starts=Cast(Value(LAUNCH), models.DateField()), ends=none
+        ),
+        "advised": Consultation.objects.values(m=F("municipality_id")).annotate(
+            starts=Min("date"), ends=none
+        ),
     }
-    parts = [
-        queryset.annotate(
-            _district=F(f"{path}__district"),
-            _directorate=F(f"{path}__district__police_directorate"),
-        )
-        for path, queryset in (
-            ("municipality", periods["agreement"]),
-            ("municipality", periods["council"]),
-            ("municipality", periods["coaching"]),
-            ("municipality", periods["analysis"]),
-            ("application__municipality", periods["grant"]),
-        )
-    ]
-    parts.append(
-        Municipality.objects.filter(is_model_municipality=True)
-        .values(m=F("pk"), starts=Cast(Value(LAUNCH), models.DateField()), ends=none)
-        .annotate(_district=F("district"), _directorate=F("district__police_directorate"))
-    )
-    # Last, not a cooperation: each municipality's first consultation, for "advised".
-    parts.append(
-        Consultation.objects.values(m=F("municipality_id"))
-        .annotate(starts=Min("date"), ends=none)
-        .annotate(
-            _district=F("municipality__district"),
-            _directorate=F("municipality__district__police_directorate"),
-        )
-    )
-    restricted = []
-    for queryset in parts:
-        if area.directorate is not None:
-            queryset = queryset.filter(_directorate=area.directorate.pk)
-        if area.district is not None:
-            queryset = queryset.filter(_district=area.district.pk)
-        restricted.append(queryset.order_by())
-    return restricted
+    via = {"grant": "application__municipality__", "model": ""}
+    return {
+        kind: queryset.annotate(
+            _district=F(f"{via.get(kind, 'municipality__')}district"),
+            _directorate=F(f"{via.get(kind, 'municipality__')}district__police_directorate"),
+        ).order_by()
+        for kind, queryset in periods.items()
+    }
 
 
-def _cooperating(days: Sequence[date], area: "Area", group: str | None) -> dict[Any, list[Values]]:
-    """Municipalities cooperating, advised and Modellkommunen on each day, per group: one query.
+# Kinds of periods that make a municipality count as cooperating.
+COOPERATION = ("agreement", "council", "coaching", "analysis", "grant", "model")
 
-    The parts of the union are numbered: the next to last are the Modellkommunen, the last the
-    first consultations (which count as advised, not as cooperation).
-    """
-    connection = connections[router.db_for_read(Municipality)]
-    group_column = {"district": "_district", "directorate": "_directorate"}.get(group or "")
-    # The SQL is put together from ORM-compiled parts and fixed names; every value is a parameter.
+
+def _periods_union(area: "Area", group: str | None) -> tuple[str, list[Any], list[str]]:
+    """SQL of the union of all periods in ``area`` (columns m, starts, ends, g, k), its
+    parameters, and the kinds in the order of ``k``."""
     selects, params = [], []
-    parts = _cooperation_periods(area)
-    for number, queryset in enumerate(parts):
-        sql, part_params = queryset.query.get_compiler(connection=connection).as_sql()
+    kinds = list(_cooperation_periods().items())
+    for number, (_kind, queryset) in enumerate(kinds):
+        sql, part_params = _compiled(_in_area(queryset, area))
         selects.append(
-            f"SELECT m, starts, ends, {group_column or 'NULL'} AS g, {number} AS k "  # noqa: S608
+            f"SELECT m, starts, ends, {_group_column(group)} AS g, {number} AS k "  # noqa: S608
             f"FROM ({sql}) AS part"
         )
         params.extend(part_params)
-    model, advised = len(parts) - 2, len(parts) - 1
+    return " UNION ALL ".join(selects), params, [kind for kind, _queryset in kinds]
+
+
+def _cooperating(days: Sequence[date], area: "Area", group: str | None) -> dict[Any, list[Values]]:
+    """Municipalities cooperating, advised and Modellkommunen on each day, per group: one query."""
+    union, params, kinds = _periods_union(area, group)
+    cooperation = ", ".join(str(kinds.index(kind)) for kind in COOPERATION)
+    advised, model = kinds.index("advised"), kinds.index("model")
     keys = ("municipalities_cooperating", "municipalities_advised", "model_municipalities")
     columns = []
     column_params: list[Any] = []
     for day in days:
         columns += [
-            f"COUNT(DISTINCT CASE WHEN k <> {advised} AND starts <= %s "
+            f"COUNT(DISTINCT CASE WHEN k IN ({cooperation}) AND starts <= %s "
             "AND (ends IS NULL OR ends > %s) THEN m END)",
             f"COUNT(DISTINCT CASE WHEN k = {advised} AND starts <= %s THEN m END)",
             f"COUNT(DISTINCT CASE WHEN k = {model} AND starts <= %s THEN m END)",
         ]
-        value = connection.ops.adapt_datefield_value(day)
+        value = _day(day)
         column_params.extend([value, value, value, value])
-    sql = (
-        f"SELECT g, {', '.join(columns)} FROM ({' UNION ALL '.join(selects)}) AS periods "  # noqa: S608
-        "GROUP BY g"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*column_params, *params])
-        rows = cursor.fetchall()
+    sql = f"SELECT g, {', '.join(columns)} FROM ({union}) AS periods GROUP BY g"  # noqa: S608
+    rows = _fetch(Municipality, sql, [*column_params, *params])
     return {
         row[0]: [
             {key: int(row[1 + 3 * index + number] or 0) for number, key in enumerate(keys)}
@@ -513,15 +519,12 @@ def _evaluate(
         if not source.by_area and (group is not None or not area.is_whole):
             continue
         aggregates: dict[str, Any] = {}
-        flags: dict[str, Any] = {}
         keys: list[tuple[int, str]] = []
         for index, day in enumerate(days):
-            flags.update(source.flags(day, str(index)))
             for key, aggregate in source.measures(day, str(index)).items():
                 aggregates[f"v{index}_{key}"] = aggregate
                 keys.append((index, key))
-        queryset = source.prepare(_restrict(source, source.queryset(), area))
-        queryset = queryset.annotate(**flags).order_by()
+        queryset = source.prepare(_restrict(source, source.queryset(), area)).order_by()
         if group is None:
             rows = [{"_group": None, **queryset.aggregate(**aggregates)}]
         else:
@@ -533,14 +536,11 @@ def _evaluate(
             per_day = results.setdefault(row["_group"], [{} for _day in days])
             for index, key in keys:
                 per_day[index][key] = _clean(key, row[f"v{index}_{key}"])
-    for group_id, funded in _funding(days, area, group).items():
-        per_day = results.setdefault(group_id, [{} for _day in days])
-        for index, values in enumerate(funded):
-            per_day[index].update(values)
-    for group_id, counted in _cooperating(days, area, group).items():
-        per_day = results.setdefault(group_id, [{} for _day in days])
-        for index, values in enumerate(counted):
-            per_day[index].update(values)
+    for counted in (_funding(days, area, group), _cooperating(days, area, group)):
+        for group_id, per_group in counted.items():
+            per_day = results.setdefault(group_id, [{} for _day in days])
+            for index, values in enumerate(per_group):
+                per_day[index].update(values)
     # Groups a source had no rows for still show every figure, as 0.
     wanted = AREA_FIGURES if group is not None or not area.is_whole else FIGURES
     for per_day in results.values():
@@ -749,35 +749,23 @@ def _steps(day: date, area: Area) -> dict[int, dict[str, bool]]:
     One aggregate over the periods of ``_cooperation_periods`` (the same rows the figures count),
     instead of subqueries per municipality.
     """
-    connection = connections[router.db_for_read(Municipality)]
-    parts = _cooperation_periods(area)
-    # The order of the parts: agreement, council, coaching, analysis, grant, model, advised.
+    union, params, kinds = _periods_union(area, None)
     names = ("agreement", "council", "coaching", "analysis", "grant")
-    advised = len(parts) - 1
-    selects, params = [], []
-    for number, queryset in enumerate(parts):
-        sql, part_params = queryset.query.get_compiler(connection=connection).as_sql()
-        selects.append(f"SELECT m, starts, ends, {number} AS k FROM ({sql}) AS part")  # noqa: S608
-        params.extend(part_params)
-    value = connection.ops.adapt_datefield_value(day)
+    value = _day(day)
     columns = [
-        f"MAX(CASE WHEN k = {number} AND starts <= %s AND (ends IS NULL OR ends > %s) "
-        "THEN 1 ELSE 0 END)"
-        for number in range(len(names))
+        f"MAX(CASE WHEN k = {kinds.index(name)} AND starts <= %s "
+        "AND (ends IS NULL OR ends > %s) THEN 1 ELSE 0 END)"
+        for name in names
     ]
-    columns.append(f"MAX(CASE WHEN k = {advised} AND starts <= %s THEN 1 ELSE 0 END)")
-    sql = (
-        f"SELECT m, {', '.join(columns)} FROM ({' UNION ALL '.join(selects)}) AS periods "  # noqa: S608
-        "GROUP BY m"
+    columns.append(
+        f"MAX(CASE WHEN k = {kinds.index('advised')} AND starts <= %s THEN 1 ELSE 0 END)"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*[value, value] * len(names), value, *params])
-        return {
-            row[0]: {
-                key: bool(flag) for key, flag in zip((*names, "advised"), row[1:], strict=True)
-            }
-            for row in cursor.fetchall()
-        }
+    sql = f"SELECT m, {', '.join(columns)} FROM ({union}) AS periods GROUP BY m"  # noqa: S608
+    rows = _fetch(Municipality, sql, [*[value, value] * len(names), value, *params])
+    return {
+        row[0]: {key: bool(flag) for key, flag in zip((*names, "advised"), row[1:], strict=True)}
+        for row in rows
+    }
 
 
 def municipality_statuses(day: date, area: Area = WHOLE) -> list[MunicipalityStatus]:
