@@ -26,11 +26,10 @@ from .selectors import (
     STATUS_COLOURS,
     Area,
     Status,
-    figures_as_of,
     figures_by_directorate,
     figures_by_district,
     municipality_statuses,
-    time_series,
+    series_and_figures,
     yearly_from_quarterly,
 )
 from .services import current_attribution
@@ -71,13 +70,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     figures = FIGURES if area.is_whole else AREA_FIGURES
     # One evaluation for every quarter's end gives the quarterly and the yearly series and the
     # figures of the day itself (the last column).
-    quarterly = time_series(day, "quarter", area)
+    quarterly, values = series_and_figures(day, "quarter", area)
     yearly = yearly_from_quarterly(quarterly)
-    values = (
-        {key: column[-1] for key, column in quarterly.values.items()}
-        if quarterly.periods
-        else figures_as_of(day, area)
-    )
     statuses = municipality_statuses(day, area)
     counts = dict.fromkeys(Status, 0)
     for item in statuses:

@@ -664,6 +664,17 @@ def time_series(until: date, kind: str = "year", area: Area = WHOLE) -> TimeSeri
     return series
 
 
+def series_and_figures(
+    until: date, kind: str = "year", area: Area = WHOLE
+) -> tuple[TimeSeries, Values]:
+    """A time series and, from its last column, the figures of ``until`` itself: one evaluation
+    where ``time_series`` and ``figures_as_of`` would make two."""
+    series = time_series(until, kind, area)
+    if not series.periods:
+        return series, figures_as_of(until, area)
+    return series, {key: column[-1] for key, column in series.values.items()}
+
+
 def yearly_from_quarterly(quarterly: TimeSeries) -> TimeSeries:
     """The yearly series taken from the quarterly one, without a query.
 

@@ -25,16 +25,17 @@ from django.views.decorators.http import require_safe
 from .exports import count, eur, german_date
 from .geo import PUBLIC_STATUSES, feature_collection, legend
 from .selectors import (
+    AREA_FIGURES,
     FIGURES,
+    FIGURES_BY_KEY,
     Figure,
     GroupFigures,
     MunicipalityStatus,
     TimeSeries,
     Values,
-    figures_as_of,
     figures_by_directorate,
     municipality_statuses,
-    time_series,
+    series_and_figures,
 )
 from .services import current_attribution
 
@@ -153,14 +154,13 @@ def series_table(series: TimeSeries, figures: Sequence[Figure]) -> Table:
 
 def chart_data(series: TimeSeries, keys: Sequence[str]) -> dict[str, Any]:
     """Labels and data for Chart.js (amounts as numbers in EUR)."""
-    by_key = {f.key: f for f in FIGURES}
     return {
         "labels": [period.label for period in series.periods],
         "series": [
             {
                 "key": key,
-                "label": by_key[key].label,
-                "money": by_key[key].money,
+                "label": FIGURES_BY_KEY[key].label,
+                "money": FIGURES_BY_KEY[key].money,
                 "data": [
                     float(value) if isinstance(value, Decimal) else value
                     for value in series.values[key]
@@ -211,20 +211,16 @@ def cached(name: str, day: date, compute: Callable[[], T]) -> T:
 def public(request: HttpRequest) -> HttpResponse:
     """The current figures, the municipalities taking part and the map, without login."""
     day = timezone.localdate()
-    values = cached("values", day, lambda: figures_as_of(day))
+    yearly, values = cached("series", day, lambda: series_and_figures(day, "year"))
     directorates = cached("directorates", day, lambda: figures_by_directorate(day))
     statuses = cached("statuses", day, lambda: municipality_statuses(day))
-    yearly = cached("yearly", day, lambda: time_series(day, "year"))
-    by_key = {f.key: f for f in FIGURES}
-    chart_figures = [by_key[key] for key in CHART_FIGURES]
+    chart_figures = [FIGURES_BY_KEY[key] for key in CHART_FIGURES]
     context = {
         "day": day,
         "day_text": german_date(day),
         "tiles": tiles(values, FIGURES),
-        "directorates": figures_by_group_table(
-            values, directorates, [f for f in FIGURES if f.by_area], _("Saxony")
-        ),
-        "yearly": series_table(yearly, [*chart_figures, by_key[FUNDING_FIGURE]]),
+        "directorates": figures_by_group_table(values, directorates, AREA_FIGURES, _("Saxony")),
+        "yearly": series_table(yearly, [*chart_figures, FIGURES_BY_KEY[FUNDING_FIGURE]]),
         "charts": {
             "year": chart_data(yearly, CHART_FIGURES),
             "funding": chart_data(yearly, [FUNDING_FIGURE]),

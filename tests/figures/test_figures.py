@@ -19,6 +19,7 @@ from figures.selectors import (
     figures_by_district,
     municipality_statuses,
     periods,
+    series_and_figures,
     time_series,
     yearly_from_quarterly,
 )
@@ -94,6 +95,8 @@ def test_series_are_the_figures_at_the_end_of_each_period(saxony) -> None:
     assert quarters[-1].label == "Q3/2022"
     assert quarters[-1].end == until
     series = time_series(until, "quarter")
+    # The series' last column is the figures of the cut-off itself.
+    assert series_and_figures(until, "quarter") == (series, figures_as_of(until))
     for index in (0, 5, len(quarters) - 1):
         values = figures_as_of(quarters[index].end)
         assert {key: column[index] for key, column in series.values.items()} == values

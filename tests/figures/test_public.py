@@ -91,9 +91,9 @@ def test_the_number_of_queries_does_not_grow_with_the_data(
     many = [count_queries(client, url) for url in urls]
 
     assert many == few
-    # Eight queries for Saxony (seven source tables and the cooperation periods), seven grouped
-    # by PD, the PDs, the statuses, the attribution and eight for the yearly series.
-    assert few[0] <= 26, few
+    # Seven for the yearly series, whose last column is today (five source tables, funding and
+    # the periods), six grouped by PD, the PDs, two for the statuses, the attribution.
+    assert few[0] <= 17, few
     assert few[1] <= 4, few
 
 
