@@ -62,8 +62,10 @@ REPORT_FILES = {
 
 
 @admin.register(YearlyReport)
-class YearlyReportAdmin(HistoryAdmin):
-    """Reports are started here and never edited or deleted: every rendering is kept."""
+class YearlyReportAdmin(ReadOnlyHistoryAdmin):
+    """Reports are started here and never edited or deleted: every rendering is kept.
+
+    A report is started through the "create" view below, not the add form."""
 
     change_list_template = "admin/figures/yearlyreport/change_list.html"
     change_form_template = "admin/figures/yearlyreport/change_form.html"
@@ -85,16 +87,6 @@ class YearlyReportAdmin(HistoryAdmin):
         "finished_at",
     )
     readonly_fields = fields
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        # A report is started through the "create" view below, not the add form.
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     def _can_start(self, request: HttpRequest) -> bool:
         return request.user.has_perm("figures.add_yearlyreport")

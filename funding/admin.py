@@ -814,13 +814,10 @@ class FundingApplicationAdmin(HistoryAdmin):
         )
 
 
-class RecordAdmin(ReadOnlyHistoryAdmin):
-    """Decisions and payments: listed and shown with their history; they are made by the
-    application's buttons and never changed or deleted (the model refuses it as well)."""
-
-
 @admin.register(FundingDecision)
-class FundingDecisionAdmin(RecordAdmin):
+class FundingDecisionAdmin(ReadOnlyHistoryAdmin):
+    """Made by the application's buttons, never changed or deleted (the model refuses it too)."""
+
     menu_order = 30
     list_display = ("__str__", "decided_on", "amount_display", "decided_by", "amends")
     list_filter = ("kind", "application__funding_year")
@@ -858,7 +855,9 @@ class FundingDecisionAdmin(RecordAdmin):
 
 
 @admin.register(Payment)
-class PaymentAdmin(RecordAdmin):
+class PaymentAdmin(ReadOnlyHistoryAdmin):
+    """Recorded through the application, never changed or deleted (the model refuses it too)."""
+
     menu_order = 40
     list_display = ("__str__", "application", "kind", "reference", "created_by")
     list_filter = ("kind", "application__funding_year")
