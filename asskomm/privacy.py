@@ -62,6 +62,16 @@ def _live_model(model: type[models.Model]) -> type[models.Model]:
     return getattr(model, "instance_type", model)
 
 
+def table_name(model: type[models.Model], *, plural: bool = False) -> str:
+    """A table's name for people: a history table as "Verlauf: …" (simple-history names it
+    "historical …", untranslated)."""
+    live = _live_model(model)
+    name = live._meta.verbose_name_plural if plural else live._meta.verbose_name
+    if live is model:
+        return str(name)
+    return str(_("History: %(name)s") % {"name": name})
+
+
 def _is_history(model: type[models.Model]) -> bool:
     return _live_model(model) is not model
 
@@ -306,7 +316,7 @@ def export_personal_data(person: Person) -> dict[str, Any]:
     for finding in findings:
         entry: dict[str, Any] = {
             "model": _label(finding.model),
-            "model_name": str(finding.model._meta.verbose_name),
+            "model_name": table_name(finding.model),
             "pk": _json_value(finding.obj.pk),
             "relation": finding.relation,
             "relation_label": str(RELATIONS[finding.relation]),

@@ -26,6 +26,7 @@ from .privacy import (
     find_personal_data,
     personal_data_models,
     retained_legal_records,
+    table_name,
 )
 
 
@@ -85,7 +86,7 @@ def erase_personal_data_action(
         return None
     summary: dict[tuple[str, str], int] = {}
     for finding in find_personal_data(person):
-        key = (str(finding.model._meta.verbose_name_plural), str(RELATIONS[finding.relation]))
+        key = (table_name(finding.model, plural=True), str(RELATIONS[finding.relation]))
         summary[key] = summary.get(key, 0) + 1
     context = {
         **model_admin.admin_site.each_context(request),

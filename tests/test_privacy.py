@@ -320,6 +320,9 @@ def test_lpr_administration_exports_and_erases_after_confirming(
     text = page.content.decode()
     assert "Personenbezogene Daten löschen" in text
     assert "nicht rückgängig" in text
+    # History tables by their German name, not simple-history's untranslated "historical …".
+    assert "<td>Verlauf: Ansprechpersonen</td>" in text
+    assert "istorical" not in text
     assert User.objects.get(pk=anna.user.pk).is_active  # nothing erased yet
 
     done = _action(client, url, "erase_personal_data_action", anna.contact.pk, confirm="erase")
