@@ -835,3 +835,11 @@ def municipality_statuses(day: date, area: Area = WHOLE) -> list[MunicipalitySta
             )
         )
     return result
+
+
+def status_counts(day: date, area: Area = WHOLE) -> dict[Status, int]:
+    """How many municipalities existing on ``day`` have each status (the map's legend)."""
+    counts = dict.fromkeys(Status, 0)
+    for item in municipality_statuses(day, area):
+        counts[item.status] += 1
+    return counts
