@@ -2,10 +2,14 @@
 
 Hooked in through ``figures.urls`` and ``admin.site.admin_view`` rather than a ModelAdmin: the
 figures belong to no single model. Only staff who may view the register see it, since it shows
-every municipality's status, consultations included.
+every municipality's status, consultations included. The municipalities themselves are listed on
+/admin/zahlen/kommunen/, a page at a time (and as CSV), so the dashboard does not grow with the
+register.
 """
 
-from typing import Any
+import csv
+import io
+from datetime import date
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
@@ -16,8 +20,10 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from funding.exports import safe_text
+
 from .exports import german_date, press_text
-from .forms import FiguresFilterForm
+from .forms import FiguresFilterForm, MunicipalityListForm
 from .geo import feature_collection
 from .selectors import (
     AREA_FIGURES,
@@ -25,11 +31,13 @@ from .selectors import (
     FIGURES_BY_KEY,
     STATUS_COLOURS,
     Area,
+    MunicipalityStatus,
     Status,
     figures_by_directorate,
     figures_by_district,
     municipality_statuses,
     series_and_figures,
+    status_counts,
     yearly_from_quarterly,
 )
 from .services import current_attribution
@@ -39,6 +47,8 @@ from .views import (
     chart_data,
     geojson_response,
     group_table,
+    page_url,
+    paginate,
     series_table,
     tiles,
 )
@@ -52,13 +62,18 @@ def _check(request: HttpRequest) -> None:
         raise PermissionDenied
 
 
-def _map_url(day: Any, area: Area) -> str:
+def _area_query(day: date, area: Area, **extra: str) -> str:
+    """The query string of a cut-off date and area (only what was valid), for links and the map."""
     query = {"as_of": day.isoformat()}
     if area.directorate is not None:
         query["directorate"] = area.directorate.code
     if area.district is not None:
         query["district"] = area.district.key
-    return f"{reverse('figures:dashboard_geojson')}?{urlencode(query)}"
+    return urlencode({**query, **extra})
+
+
+def _map_url(day: date, area: Area) -> str:
+    return f"{reverse('figures:dashboard_geojson')}?{_area_query(day, area)}"
 
 
 @require_safe
@@ -72,10 +87,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     # figures of the day itself (the last column).
     quarterly, values = series_and_figures(day, "quarter", area)
     yearly = yearly_from_quarterly(quarterly)
-    statuses = municipality_statuses(day, area)
-    counts = dict.fromkeys(Status, 0)
-    for item in statuses:
-        counts[item.status] += 1
+    counts = status_counts(day, area)
+    list_url = reverse("figures:dashboard_municipalities")
     chart_figures = [FIGURES_BY_KEY[key] for key in CHART_FIGURES]
     funding = FIGURES_BY_KEY[FUNDING_FIGURE]
     context = {
@@ -96,7 +109,16 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "quarter": chart_data(quarterly, CHART_FIGURES),
             "funding": chart_data(yearly, [FUNDING_FIGURE]),
         },
-        "statuses": statuses,
+        "municipalities": sum(counts.values()),
+        "list_url": f"{list_url}?{_area_query(day, area)}",
+        "by_status": [
+            (
+                status.label,
+                counts[status],
+                f"{list_url}?{_area_query(day, area, status=status.value)}",
+            )
+            for status in reversed(Status)
+        ],
         "legend": [
             (STATUS_COLOURS[status], status.label, counts[status]) for status in reversed(Status)
         ],
@@ -118,3 +140,89 @@ def dashboard_geojson(request: HttpRequest) -> JsonResponse:
         municipality_statuses(day, area), attribution=current_attribution(), public=False
     )
     return geojson_response(collection)
+
+
+def _matching(
+    statuses: list[MunicipalityStatus], status: Status | None, search: str
+) -> list[MunicipalityStatus]:
+    """The municipalities of a status whose name contains ``search`` or whose AGS starts with it."""
+    needle = search.casefold()
+    return [
+        item
+        for item in statuses
+        if (status is None or item.status == status)
+        and (not needle or needle in item.name.casefold() or item.ags.startswith(search))
+    ]
+
+
+Listed = tuple[MunicipalityListForm, date, Area, list[MunicipalityStatus]]
+
+
+def _listed(request: HttpRequest) -> Listed:
+    form = MunicipalityListForm(request.GET or None)
+    day, area, status, search = form.list_choice()
+    return form, day, area, _matching(municipality_statuses(day, area), status, search)
+
+
+@require_safe
+def municipality_list(request: HttpRequest) -> HttpResponse:
+    """Every municipality of the area with its status and steps, a page at a time."""
+    _check(request)
+    form, day, area, rows = _listed(request)
+    context = {
+        **admin.site.each_context(request),
+        "title": _("Municipalities and their status"),
+        "form": form,
+        "day_text": german_date(day),
+        "area": area,
+        "pager": paginate(request.GET, rows),
+        "dashboard_url": f"{reverse('figures:dashboard')}?{_area_query(day, area)}",
+        "csv_url": reverse("figures:dashboard_municipalities_csv")
+        + page_url(request.GET, 1).rstrip("?"),
+    }
+    return TemplateResponse(request, "figures/municipalities.html", context)
+
+
+@require_safe
+def municipality_list_csv(request: HttpRequest) -> HttpResponse:
+    """The list of municipalities as CSV for Excel: every row the filter matches, not one page."""
+    _check(request)
+    form, day, area, rows = _listed(request)
+    if form.is_bound and not form.is_valid():
+        return HttpResponse(
+            _("The filter has errors; correct them on the list page."),
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(
+        [safe_text(_("%(area)s as of %(day)s") % {"area": area.name, "day": f"{day:%d.%m.%Y}"})]
+    )
+    writer.writerow(
+        [
+            _("AGS"),
+            _("municipality"),
+            _("Kreis"),
+            _("Police directorate"),
+            _("Status"),
+            _("Steps with ASSKomm"),
+        ]
+    )
+    for item in rows:
+        writer.writerow(
+            safe_text(value)
+            for value in (
+                item.ags,
+                item.name,
+                item.district,
+                item.directorate,
+                item.status.label,
+                ", ".join(item.steps),
+            )
+        )
+    response = HttpResponse(
+        ("\ufeff" + buffer.getvalue()).encode("utf-8"), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="kommunen-{day.isoformat()}.csv"'
+    return response

@@ -1,4 +1,5 @@
-"""The filter of the staff dashboard: cut-off date, Polizeidirektion, Kreis."""
+"""The filters of the figures: the staff dashboard (cut-off date, Polizeidirektion, Kreis) and the
+lists of municipalities (the staff list adds status and search; the public one PD and status)."""
 
 from datetime import date
 from typing import Any
@@ -10,7 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from municipalities.models import District, PoliceDirectorate
 
 from .exports import german_date
-from .selectors import LAUNCH, WHOLE, Area
+from .geo import PUBLIC_STATUSES
+from .selectors import LAUNCH, WHOLE, Area, Status
 
 
 class FiguresFilterForm(forms.Form):
@@ -83,3 +85,54 @@ class FiguresFilterForm(forms.Form):
         if "directorate" in self.errors or "district" in self.errors:
             return day, WHOLE
         return day, Area(directorate=data.get("directorate"), district=data.get("district"))
+
+
+class MunicipalityListForm(FiguresFilterForm):
+    """The staff list of municipalities: the dashboard's filter, a status and a search."""
+
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=[("", _("All statuses")), *Status.choices],
+        required=False,
+    )
+    q = forms.CharField(
+        label=_("Name or AGS"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+
+    def list_choice(self) -> tuple[date, Area, Status | None, str]:
+        """Cut-off date, area, status and search text; a field with an error filters nothing."""
+        day, area = self.choice()
+        data = self.cleaned_data if self.is_bound else {}
+        status = data.get("status") or None
+        return day, area, Status(status) if status else None, data.get("q") or ""
+
+
+class PublicMunicipalityListForm(forms.Form):
+    """The public list of participating municipalities: a Polizeidirektion and a public status."""
+
+    directorate = forms.ModelChoiceField(
+        label=_("Police directorate"),
+        queryset=PoliceDirectorate.objects.order_by("name"),
+        to_field_name="code",
+        required=False,
+        empty_label=_("All police directorates"),
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=[("", _("All forms of participation"))]
+        + [(status.value, status.label) for status in PUBLIC_STATUSES],
+        required=False,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+
+    def choice(self) -> tuple[PoliceDirectorate | None, Status | None]:
+        """The Polizeidirektion and status asked for; none where the input is invalid."""
+        if not self.is_bound:
+            return None, None
+        self.is_valid()
+        status = self.cleaned_data.get("status") or None
+        return self.cleaned_data.get("directorate"), Status(status) if status else None

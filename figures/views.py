@@ -1,8 +1,9 @@
 """The public page of the figures (/zahlen/) and what it shares with the staff dashboard.
 
 The public page shows only what the LPR publishes: the figures of Saxony and of each
-Polizeidirektion, and the municipalities that take part (Modellkommune, Kooperationsvereinbarung,
-eng zusammenarbeitend). Consultations, people and notes stay in the staff dashboard.
+Polizeidirektion, and how many municipalities take part (Modellkommune, Kooperationsvereinbarung,
+eng zusammenarbeitend); their names are listed page by page on /zahlen/kommunen/, so that neither
+page grows with the register. Consultations, people and notes stay in the staff dashboard.
 """
 
 import logging
@@ -14,15 +15,19 @@ from typing import Any, TypeVar, cast
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.core.paginator import Page, Paginator
+from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
 from .exports import count, eur, german_date
+from .forms import PublicMunicipalityListForm
 from .geo import PUBLIC_STATUSES, feature_collection, legend
 from .selectors import (
     AREA_FIGURES,
@@ -36,6 +41,7 @@ from .selectors import (
     figures_by_directorate,
     municipality_statuses,
     series_and_figures,
+    status_counts,
 )
 from .services import current_attribution
 
@@ -54,6 +60,8 @@ CHART_FIGURES = (
     "security_analyses_started",
 )
 FUNDING_FIGURE = "funding_approved_eur"
+# Rows per page of the lists of municipalities: a page stays the same size with any register.
+PAGE_SIZE = 100
 
 
 # Presentation shared with the dashboard -----------------------------------------------------------
@@ -177,6 +185,53 @@ def participating(statuses: Sequence[MunicipalityStatus]) -> list[MunicipalitySt
     return [item for item in statuses if item.status in PUBLIC_STATUSES]
 
 
+@dataclass
+class PageLink:
+    label: str
+    url: str = ""  # empty for the gap ("…") between page numbers
+    current: bool = False
+
+
+@dataclass
+class Pager:
+    page: Page
+    links: list[PageLink]
+    previous_url: str
+    next_url: str
+
+
+def page_url(query: QueryDict, number: int) -> str:
+    """The query string of page ``number``, keeping the filter but not its empty fields (page 1
+    has no page parameter)."""
+    query = query.copy()
+    query.pop("page", None)
+    for key in [key for key, values in query.lists() if not any(values)]:
+        query.pop(key)
+    if number > 1:
+        query["page"] = str(number)
+    return f"?{query.urlencode()}" if query else "?"
+
+
+def paginate(query: QueryDict, items: Sequence[T], per_page: int = PAGE_SIZE) -> Pager:
+    """One page of ``items``: a page number that is no number or below 1 gives the first page, one
+    past the end the last, so a stale or edited link still shows a list."""
+    paginator = Paginator(items, per_page)
+    asked = query.get("page", "")
+    page = paginator.get_page(1 if asked.lstrip("-").isdigit() and int(asked) < 1 else asked)
+    links = [
+        PageLink(str(number))
+        if number == Paginator.ELLIPSIS
+        else PageLink(str(number), page_url(query, int(number)), number == page.number)
+        for number in paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+    ]
+    return Pager(
+        page=page,
+        links=links,
+        previous_url=page_url(query, page.previous_page_number()) if page.has_previous() else "",
+        next_url=page_url(query, page.next_page_number()) if page.has_next() else "",
+    )
+
+
 # Public views -----------------------------------------------------------------------------------
 
 
@@ -209,11 +264,12 @@ def cached(name: str, day: date, compute: Callable[[], T]) -> T:
 
 @require_safe
 def public(request: HttpRequest) -> HttpResponse:
-    """The current figures, the municipalities taking part and the map, without login."""
+    """The current figures, how many municipalities take part and the map, without login."""
     day = timezone.localdate()
     yearly, values = cached("series", day, lambda: series_and_figures(day, "year"))
     directorates = cached("directorates", day, lambda: figures_by_directorate(day))
-    statuses = cached("statuses", day, lambda: municipality_statuses(day))
+    counts = cached("status_counts", day, lambda: status_counts(day))
+    list_url = reverse("figures:public_municipalities")
     chart_figures = [FIGURES_BY_KEY[key] for key in CHART_FIGURES]
     context = {
         "day": day,
@@ -225,12 +281,43 @@ def public(request: HttpRequest) -> HttpResponse:
             "year": chart_data(yearly, CHART_FIGURES),
             "funding": chart_data(yearly, [FUNDING_FIGURE]),
         },
-        "municipalities": participating(statuses),
+        "participating": sum(counts[status] for status in PUBLIC_STATUSES),
+        "list_url": list_url,
+        "by_status": [
+            (
+                status.label,
+                count(counts[status]),
+                f"{list_url}?{urlencode({'status': status.value})}",
+            )
+            for status in PUBLIC_STATUSES
+        ],
         "legend": [(colour, label, None) for colour, label in legend(public=True)],
         "attribution": current_attribution(),
         "destatis": DESTATIS_ATTRIBUTION,
     }
     return render(request, "figures/public.html", context)
+
+
+@require_safe
+def public_municipalities(request: HttpRequest) -> HttpResponse:
+    """The participating municipalities, a page at a time, by Polizeidirektion and status."""
+    day = timezone.localdate()
+    form = PublicMunicipalityListForm(request.GET or None)
+    directorate, status = form.choice()
+    rows = [
+        item
+        for item in participating(cached("statuses", day, lambda: municipality_statuses(day)))
+        if (status is None or item.status == status)
+        and (directorate is None or item.directorate == directorate.name)
+    ]
+    context = {
+        "day_text": german_date(day),
+        "form": form,
+        "directorate": directorate,
+        "status": status,
+        "pager": paginate(request.GET, rows),
+    }
+    return render(request, "figures/public_municipalities.html", context)
 
 
 @require_safe

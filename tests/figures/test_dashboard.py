@@ -175,7 +175,7 @@ def test_the_dashboard_shows_figures_tables_charts_and_the_map(staff: Client) ->
     assert "<dt>Fördermittel bewilligt im Jahr (EUR)</dt><dd>0,00 Euro</dd>" in html
     assert "Seit dem Start der Allianz am 6. Februar 2019" in html  # the press text
     # Tables with captions, the rows headed by their PD or Kreis.
-    assert html.count("<caption") >= 5
+    assert html.count("<caption") >= 4
     assert '<th scope="row">Polizeidirektion Dresden</th>' in html
     assert '<th scope="row">Landkreis Probe</th>' in html
     # Charts get their data from json_script, and there is no inline script.
@@ -192,6 +192,9 @@ def test_the_dashboard_shows_figures_tables_charts_and_the_map(staff: Client) ->
     assert "Modellkommune (0)" in html
     assert "beraten (1)" in html
     assert ATTRIBUTION in html
+    # The municipalities themselves are on their own page (test_municipality_lists.py).
+    assert "Probstadt" not in html
+    assert 'href="/admin/zahlen/kommunen/?as_of=2022-06-30"' in html
 
 
 def test_the_staff_map_carries_the_internal_status(staff: Client) -> None:
@@ -272,6 +275,7 @@ def test_the_number_of_queries_does_not_grow_with_the_data(
         DASHBOARD,
         f"{DASHBOARD}?as_of=2023-06-30&directorate=dresden",
         f"{reverse('figures:dashboard_geojson')}?as_of=2023-06-30",
+        f"{reverse('figures:dashboard_municipalities')}?as_of=2023-06-30&page=3",
     ]
     staff.get(DASHBOARD)  # the session and permission caches are warm from here on
     few = [count_queries(staff, url) for url in urls]
@@ -285,3 +289,4 @@ def test_the_number_of_queries_does_not_grow_with_the_data(
     # lists, the statuses, the attribution and the session: an N+1 would add hundreds.
     assert few[0] <= 50, few
     assert few[2] <= 8, few
+    assert few[3] <= 10, few

@@ -27,20 +27,24 @@ def test_anyone_sees_the_figures_without_login(client: Client) -> None:
     # A figure per row, Saxony and each Polizeidirektion a column: narrow enough for a phone.
     assert '<th scope="col">Dresden</th>' in html
     assert '<th scope="row">Kommunen eng zusammenarbeitend</th>' in html
-    # The participating municipality with its Kreis and its steps.
+    # How many municipalities take part, by status; their names are on a page of their own.
+    assert "Eine Kommune arbeitet eng mit ASSKomm zusammen" in html
+    assert f'href="{reverse("figures:public_municipalities")}"' in html
+    listed = client.get(reverse("figures:public_municipalities")).content.decode()
     assert (
         '<tr><th scope="row">Probstadt</th><td>Landkreis Probe</td>'
         "<td>eng zusammenarbeitend</td><td>Präventionsrat</td></tr>"
-    ) in html
+    ) in listed
     # The map, its attribution, and the register's.
     assert f'data-geojson="{reverse("figures:public_geojson")}"' in html
     assert ATTRIBUTION in html
     assert "© Statistisches Bundesamt (Destatis), Gemeindeverzeichnis GV100AD" in html
 
 
-def test_no_personal_data_and_nothing_internal(client: Client) -> None:
+@pytest.mark.parametrize("url", [PUBLIC, "/zahlen/kommunen/"])
+def test_no_personal_data_and_nothing_internal(client: Client, url: str) -> None:
     a_few_municipalities()
-    html = client.get(PUBLIC).content.decode()
+    html = client.get(url).content.decode()
     assert EMAIL.search(html) is None
     assert "Zwiebelmeister" not in html
     assert "Friederike" not in html
@@ -82,12 +86,13 @@ def test_the_number_of_queries_does_not_grow_with_the_data(
     client: Client, gv100ad_bytes: bytes, shared_data_dir: Path
 ) -> None:
     a_few_municipalities()
-    urls = [PUBLIC, reverse("figures:public_geojson")]
+    listed = reverse("figures:public_municipalities")
+    urls = [PUBLIC, reverse("figures:public_geojson"), listed, f"{listed}?page=2"]
     few = [count_queries(client, url) for url in urls]
 
     the_whole_register(gv100ad_bytes, shared_data_dir)
-    html = client.get(PUBLIC).content.decode()
-    assert html.count('<tr><th scope="row">') > 50  # many municipalities listed
+    html = client.get(listed).content.decode()
+    assert html.count('<tr><th scope="row">') == 100  # a full page of municipalities
     many = [count_queries(client, url) for url in urls]
 
     assert many == few
@@ -95,6 +100,7 @@ def test_the_number_of_queries_does_not_grow_with_the_data(
     # the periods), six grouped by PD, the PDs, two for the statuses, the attribution.
     assert few[0] <= 17, few
     assert few[1] <= 4, few
+    assert few[2] <= 4, few
 
 
 def test_the_charts_have_their_data_and_a_table(client: Client) -> None:
@@ -126,7 +132,11 @@ def test_the_public_figures_are_kept_a_few_minutes(client: Client) -> None:
     # Only the attribution is read again; the figures come from the cache.
     assert again < first
     assert again <= 3, again
-    assert count_queries(client, reverse("figures:public_geojson")) <= 2
+    # The map and the list of municipalities share the statuses: whichever comes first reads them.
+    geojson, listed = reverse("figures:public_geojson"), reverse("figures:public_municipalities")
+    computed = count_queries(client, geojson)
+    assert count_queries(client, geojson) <= 2 < computed
+    assert count_queries(client, listed) <= 2
     cache.clear()
     assert count_queries(client, PUBLIC) == first
 

@@ -148,8 +148,11 @@ MATRIX: dict[str, Row] = {
     # Figures
     "figures:dashboard":                (A,    A,    A,    A,    A,    200,  200),
     "figures:dashboard_geojson":        (A,    A,    A,    A,    A,    200,  200),
+    "figures:dashboard_municipalities": (A,    A,    A,    A,    A,    200,  200),
+    "figures:dashboard_municipalities_csv": (A, A,   A,    A,    A,    200,  200),
     "figures:public":                   (200,  200,  200,  200,  200,  200,  200),
     "figures:public_geojson":           (200,  200,  200,  200,  200,  200,  200),
+    "figures:public_municipalities":    (200,  200,  200,  200,  200,  200,  200),
 }
 
 # The admin's own pages and the custom views of the ModelAdmins. Non-staff users (coordinators,
