@@ -1109,9 +1109,13 @@ def main(argv: list[str] | None = None) -> int:
     from django.core.management import call_command
 
     marker = read_marker()
+    from figures.summary import rebuild
+
     if is_complete(marker, kind):
         call_command("migrate", verbosity=0)  # indexes added since are applied all the same
-        log(f"{kind}: complete already ({marker}); migrated")
+        build = rebuild()  # the stored figures, if they are missing or out of date
+        stored = f"{build.steps} steps stored in {build.seconds} s" if build else "current"
+        log(f"{kind}: complete already ({marker}); migrated; stored figures {stored}")
         return 0
     if marker is not None or _has_tables():
         from django.db import connections
@@ -1127,6 +1131,10 @@ def main(argv: list[str] | None = None) -> int:
     counts: dict[str, int] = {}
     if kind == "germany":
         counts = generate(applications=args.applications, log=log)
+    build = rebuild(force=True)
+    assert build is not None
+    counts["stored_figure_steps"] = build.steps
+    log(f"stored figures: {build.steps} steps in {build.seconds} s")
     from django.db import connection
 
     with connection.cursor() as cursor:

@@ -20,6 +20,7 @@ from django.db.models import Q
 
 from accounts.models import User
 from accounts.roles import Role
+from figures import summary
 from municipalities.models import (
     Consultation,
     Contact,
@@ -515,4 +516,7 @@ def seed_demo() -> list[str]:
     seed_boundaries(out)
     if not Municipality.objects.filter(Q(is_model_municipality=True)).exists():
         out.append("Hinweis: keine Modellkommunen im Register gefunden.")
+    build = summary.rebuild(force=True)
+    if build is not None:
+        out.append(f"Zahlen gespeichert: {build.steps} Stufen.")
     return out

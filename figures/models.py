@@ -1,13 +1,15 @@
 """Figures, data, facts: boundaries for the map, training cohorts and the yearly reports.
 
-The figures themselves are not stored: ``figures.selectors`` counts them from the dated records of
-the other apps for any cut-off date. What is stored here is what those records do not hold.
+``figures.selectors`` counts the figures from the dated records of the other apps for any cut-off
+date; ``figures.summary`` stores them as steps over time (FigureStep) so that reading them does not
+grow with the data. Besides, what is stored here is what those records do not hold.
 """
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -184,3 +186,53 @@ class YearlyReport(models.Model):
 
     def __str__(self) -> str:
         return f"Jahresbericht ASSKomm {self.year}"
+
+
+# The stored figures (figures.summary): derived, rebuilt from the records, never edited ----------
+
+
+class FigureStep(models.Model):
+    """A figure's value in an area from ``day`` on, until the area's next step of that figure.
+
+    Written only by ``figures.summary.rebuild``; the records stay the source of truth. ``area`` is
+    "" for the whole Land, "d<id>" for a Kreis, "p<id>" for a Polizeidirektion.
+    """
+
+    area = models.CharField(max_length=12)
+    figure = models.CharField(max_length=64)
+    day = models.DateField()
+    value = models.DecimalField(max_digits=16, decimal_places=2)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["area", "figure", "day"], name="figure_step_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.area or 'Land'} {self.figure} ab {self.day}: {self.value}"
+
+
+class FiguresChange(models.Model):
+    """A change to a table the figures are counted from, noted by a database trigger.
+
+    While one exists that the last rebuild has not seen, the stored figures are out of date and
+    the figures are counted from the records instead.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    changed_at = models.DateTimeField(db_default=Now())
+
+    def __str__(self) -> str:
+        return f"Änderung {self.pk}"
+
+
+class FiguresBuild(models.Model):
+    """The last rebuild of the stored figures (one row)."""
+
+    built_at = models.DateTimeField()
+    seconds = models.FloatField()
+    steps = models.PositiveIntegerField()
+    changes_seen = models.PositiveIntegerField()
+
+    def __str__(self) -> str:
+        return f"Zahlen gespeichert am {self.built_at:%d.%m.%Y %H:%M}"

@@ -31,6 +31,10 @@ Definitions (also in the README):
 Each figure is computed by aggregate queries: one query per source table for a cut-off date, or for
 a whole time series (one column per period), or per grouping (Polizeidirektion, Kreis). The
 number of queries does not depend on how many municipalities or records there are.
+
+Those queries still read every record. While the stored figures of ``figures.summary`` are current
+(no change since their last rebuild, which database triggers note), the figures are read from
+them instead: a look-up per area, figure and day, the same values.
 """
 
 from collections.abc import Callable, Sequence
@@ -513,7 +517,62 @@ def _restrict(source: Source, queryset: QuerySet[Any], area: Area) -> QuerySet[A
 def _evaluate(
     days: Sequence[date], *, area: Area = WHOLE, group: str | None = None
 ) -> dict[Any, list[Values]]:
-    """Values per day (and per group id when grouping by "district" or "directorate")."""
+    """Values per day (and per group id when grouping by "district" or "directorate"): from the
+    stored figures while they are current, else counted from the records."""
+    stored = _stored(days, area, group)
+    if stored is not None:
+        return stored
+    return _evaluate_live(days, area=area, group=group)
+
+
+def _area_key(area: Area) -> str | None:
+    """The stored figures' key of ``area``; None where they cannot answer (a Kreis asked for
+    together with a PD it does not belong to: the live queries give that intersection)."""
+    from . import summary  # summary builds on this module
+
+    if area.district is not None:
+        if area.directorate is not None and (
+            area.district.police_directorate_id != area.directorate.pk
+        ):
+            return None
+        return summary.district_area(area.district.pk)
+    if area.directorate is not None:
+        return summary.directorate_area(area.directorate.pk)
+    return summary.WHOLE_AREA
+
+
+def _stored(days: Sequence[date], area: Area, group: str | None) -> dict[Any, list[Values]] | None:
+    from . import summary
+
+    key = _area_key(area)
+    if not days or key is None or (group == "directorate" and not area.is_whole):
+        return None
+    if not summary.is_current():
+        return None
+    wanted = AREA_FIGURES if group is not None or not area.is_whole else FIGURES
+    where: tuple[str, int] | None = None
+    if group is not None and area.district is not None:
+        where = ("id", area.district.pk)
+    elif group is not None and area.directorate is not None:
+        where = ("police_directorate_id", area.directorate.pk)
+    found = summary.read(
+        days, [figure.key for figure in wanted], area=key, group=group, where=where
+    )
+    if group is None:
+        found.setdefault(None, [{} for _day in days])
+    return {
+        group_id: [
+            {figure.key: _clean(figure.key, values.get(figure.key)) for figure in wanted}
+            for values in per_day
+        ]
+        for group_id, per_day in found.items()
+    }
+
+
+def _evaluate_live(
+    days: Sequence[date], *, area: Area = WHOLE, group: str | None = None
+) -> dict[Any, list[Values]]:
+    """Values per day (and group), counted from the records: a few aggregate queries."""
     results: dict[Any, list[Values]] = {}
     for source in _sources():
         if not source.by_area and (group is not None or not area.is_whole):
@@ -838,7 +897,15 @@ def municipality_statuses(day: date, area: Area = WHOLE) -> list[MunicipalitySta
 
 
 def status_counts(day: date, area: Area = WHOLE) -> dict[Status, int]:
-    """How many municipalities existing on ``day`` have each status (the map's legend)."""
+    """How many municipalities existing on ``day`` have each status (the map's legend): from the
+    stored figures while they are current (one query), else from ``municipality_statuses``."""
+    from . import summary
+
+    key = _area_key(area)
+    if key is not None and summary.is_current():
+        names = {summary.STATUS_PREFIX + status.value: status for status in Status}
+        found = summary.read([day], list(names), area=key).get(None, [{}])[0]
+        return {status: int(found.get(name, 0)) for name, status in names.items()}
     counts = dict.fromkeys(Status, 0)
     for item in municipality_statuses(day, area):
         counts[item.status] += 1

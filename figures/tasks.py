@@ -1,4 +1,4 @@
-"""Celery tasks of the figures app: rendering a yearly report, and the January schedule."""
+"""Celery tasks of the figures app: a yearly report, its January schedule, the stored figures."""
 
 import logging
 from datetime import date
@@ -8,7 +8,7 @@ from django.utils import translation
 
 from asskomm.jobs import MAX_ATTEMPTS
 
-from . import report
+from . import report, summary
 
 logger = logging.getLogger(__name__)
 
@@ -49,3 +49,14 @@ def yearly_report_if_due(today: str | None = None) -> int | None:
     with translation.override("de"):
         created = report.yearly_report_if_due(date.fromisoformat(today) if today else None)
     return created.pk if created else None
+
+
+@shared_task(name="figures.rebuild_stored_figures", ignore_result=True)
+def rebuild_stored_figures() -> int | None:
+    """Every minute (Celery beat): store the figures anew if a record changed since the last time.
+
+    Until then the figures are counted from the records (exact, only slower), so a missed run
+    costs speed, never correctness. Returns the number of steps stored, None if nothing changed.
+    """
+    build = summary.rebuild()
+    return build.steps if build else None

@@ -89,6 +89,11 @@ WITHOUT_HISTORY = {
     # A cache of an official boundary file, replaced wholesale by each import; the import row
     # (file, SHA-256, time, with history) is the record.
     "figures.boundary": "cache of an imported file",
+    # The stored figures: derived from the records (which have history), replaced wholesale by
+    # each rebuild; the trigger's notes of changes and the last build's timing.
+    "figures.figurestep": "derived from records with history",
+    "figures.figureschange": "trigger bookkeeping",
+    "figures.figuresbuild": "rebuild bookkeeping",
 }
 
 

@@ -237,6 +237,9 @@ CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 2
 ASSKOMM_JOB_RESUME_MINUTES = env.int("ASSKOMM_JOB_RESUME_MINUTES", default=30)
 CELERY_BEAT_SCHEDULE = {
     "resume-stalled-jobs": {"task": "asskomm.resume_jobs", "schedule": 600.0},
+    # The stored figures (figures.summary), when a record changed: until then they are counted
+    # from the records, exact but slower. Returns at once when nothing changed.
+    "rebuild-stored-figures": {"task": "figures.rebuild_stored_figures", "schedule": 60.0},
 }
 CELERY_RESULT_EXPIRES = 86400
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True

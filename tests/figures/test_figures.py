@@ -86,6 +86,7 @@ def test_the_number_of_queries_does_not_grow_with_the_data(saxony) -> None:
     assert max(before) <= 9, before
 
 
+@pytest.mark.usefixtures("figures_mode")
 def test_series_are_the_figures_at_the_end_of_each_period(saxony) -> None:
     build_published_history()
     until = date(2022, 8, 15)
@@ -116,6 +117,7 @@ def test_series_are_the_figures_at_the_end_of_each_period(saxony) -> None:
         assert derived.values == counted.values
 
 
+@pytest.mark.usefixtures("figures_mode")
 def test_an_area_counts_only_its_own_records(saxony) -> None:
     build_published_history()
     day = date(2022, 12, 31)
@@ -132,6 +134,7 @@ def test_an_area_counts_only_its_own_records(saxony) -> None:
     assert leipzig.values == figures_as_of(day, Area(district=District.objects.get(key="14713")))
 
 
+@pytest.mark.usefixtures("figures_mode")
 def test_statuses_for_the_map(saxony) -> None:
     build_published_history()
     statuses = {s.ags: s for s in municipality_statuses(date(2022, 12, 31))}
@@ -153,6 +156,7 @@ def test_statuses_for_the_map(saxony) -> None:
     assert figures_as_of(date(2019, 1, 31))["model_municipalities"] == 0
 
 
+@pytest.mark.usefixtures("figures_mode")
 def test_an_empty_database_gives_zeros_and_a_sensible_text(db) -> None:
     values = figures_as_of(date(2024, 1, 1), WHOLE)
     assert values["municipalities_advised"] == 0
@@ -176,6 +180,7 @@ def test_singular_forms_in_the_text() -> None:
     assert "1 Person hat die Beccaria-Qualifizierung" in text
 
 
+@pytest.mark.usefixtures("figures_mode")
 def test_cooperation_ends_with_the_agreement_and_the_council(saxony) -> None:
     """Agreements and councils count while they last; coaching, analyses and grants stay."""
     first, second = Municipality.objects.filter(is_model_municipality=False).order_by("ags")[:2]
@@ -235,6 +240,7 @@ def test_cooperation_ends_with_the_agreement_and_the_council(saxony) -> None:
     assert cooperating(date(2023, 1, 1)) == (1, 1)
 
 
+@pytest.mark.usefixtures("figures_mode")
 def test_the_amount_granted_follows_the_latest_decision_of_each_day(saxony) -> None:
     municipality = Municipality.objects.order_by("ags").first()
     year = FundingYear.objects.create(

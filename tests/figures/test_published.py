@@ -22,6 +22,7 @@ def run(*args: str) -> str:
     return out.getvalue()
 
 
+@pytest.mark.usefixtures("figures_mode")
 def test_the_published_figures_for_the_published_dates(saxony) -> None:
     build_published_history()
     for day, published in PUBLISHED.items():
@@ -68,6 +69,7 @@ def test_the_published_figures_for_the_published_dates(saxony) -> None:
     assert len(rows) == 2 + 1 + 5 + 13
 
 
+@pytest.mark.usefixtures("figures_mode")
 def test_later_records_never_change_a_past_date(saxony) -> None:
     """The figures of a date depend on records dated by then, not on when they were entered."""
     build_published_history()
