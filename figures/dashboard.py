@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from funding.exports import safe_text
+from municipalities.models import District
 
 from .exports import german_date, press_text
 from .forms import FiguresFilterForm, MunicipalityListForm
@@ -44,6 +45,7 @@ from .services import current_attribution
 from .views import (
     CHART_FIGURES,
     FUNDING_FIGURE,
+    Table,
     chart_data,
     geojson_response,
     group_table,
@@ -76,6 +78,17 @@ def _map_url(day: date, area: Area) -> str:
     return f"{reverse('figures:dashboard_geojson')}?{_area_query(day, area)}"
 
 
+# Up to this many Kreise the table by Kreis is shown for the whole Land (Saxony has 13); beyond
+# (a deployment for all of Germany has about 400) only for the Kreise of one PD or one Kreis.
+DISTRICT_TABLE_MAX = 30
+
+
+def _district_table(day: date, area: Area) -> Table | None:
+    if area.is_whole and District.objects.count() > DISTRICT_TABLE_MAX:
+        return None
+    return group_table(figures_by_district(day, area), AREA_FIGURES)
+
+
 @require_safe
 def dashboard(request: HttpRequest) -> HttpResponse:
     """Figures for a cut-off date and area: tiles, tables, time series and the map."""
@@ -101,7 +114,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "tiles": tiles(values, figures),
         "press_text": press_text(values, day) if area.is_whole else "",
         "directorates": group_table(figures_by_directorate(day), AREA_FIGURES),
-        "districts": group_table(figures_by_district(day, area), AREA_FIGURES),
+        "districts": _district_table(day, area),
         "yearly": series_table(yearly, [*chart_figures, funding]),
         "quarterly": series_table(quarterly, chart_figures),
         "charts": {

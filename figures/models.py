@@ -5,6 +5,8 @@ date; ``figures.summary`` stores them as steps over time (FigureStep) so that re
 grow with the data. Besides, what is stored here is what those records do not hold.
 """
 
+import uuid
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -229,6 +231,8 @@ class FiguresChange(models.Model):
 class FiguresBuild(models.Model):
     """The last rebuild of the stored figures (one row)."""
 
+    # New with every rebuild: what was read from one build may be kept under its token.
+    token = models.UUIDField(default=uuid.uuid4)
     built_at = models.DateTimeField()
     seconds = models.FloatField()
     steps = models.PositiveIntegerField()

@@ -547,7 +547,8 @@ def _stored(days: Sequence[date], area: Area, group: str | None) -> dict[Any, li
     key = _area_key(area)
     if not days or key is None or (group == "directorate" and not area.is_whole):
         return None
-    if not summary.is_current():
+    build = summary.current_build()
+    if build is None:
         return None
     wanted = AREA_FIGURES if group is not None or not area.is_whole else FIGURES
     where: tuple[str, int] | None = None
@@ -555,8 +556,10 @@ def _stored(days: Sequence[date], area: Area, group: str | None) -> dict[Any, li
         where = ("id", area.district.pk)
     elif group is not None and area.directorate is not None:
         where = ("police_directorate_id", area.directorate.pk)
-    found = summary.read(
-        days, [figure.key for figure in wanted], area=key, group=group, where=where
+    found = dict(
+        summary.read(
+            days, [figure.key for figure in wanted], area=key, group=group, where=where, build=build
+        )
     )
     if group is None:
         found.setdefault(None, [{} for _day in days])
@@ -902,9 +905,10 @@ def status_counts(day: date, area: Area = WHOLE) -> dict[Status, int]:
     from . import summary
 
     key = _area_key(area)
-    if key is not None and summary.is_current():
+    build = summary.current_build() if key is not None else None
+    if build is not None:
         names = {summary.STATUS_PREFIX + status.value: status for status in Status}
-        found = summary.read([day], list(names), area=key).get(None, [{}])[0]
+        found = summary.read([day], list(names), area=key, build=build).get(None, [{}])[0]
         return {status: int(found.get(name, 0)) for name, status in names.items()}
     counts = dict.fromkeys(Status, 0)
     for item in municipality_statuses(day, area):

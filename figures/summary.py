@@ -11,7 +11,7 @@ date are then one indexed look-up per area and figure, whether there are 400 mun
 
 Exact, always: database triggers note every insert, update and delete on the tables the figures
 are counted from (``FiguresChange``, migration 0004). While a change exists that the last rebuild
-has not seen, ``is_current`` is false and the selectors count from the records as before. The
+has not seen, ``current_build`` is None and the selectors count from the records as before. The
 rebuild reads all records in one snapshot and deletes exactly the notes it saw, in the same
 transaction; a change committed meanwhile stays noted. Celery beat rebuilds every minute when
 something changed (``figures.rebuild_stored_figures``); ``manage.py rebuild_figures`` does it by
@@ -24,7 +24,7 @@ its Kreise and once in the Land).
 
 import logging
 import time
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import Decimal
@@ -467,15 +467,20 @@ def _insert(connection: Any, steps: Sequence[tuple[str, str, date, Any]]) -> Non
     )
 
 
-def is_current() -> bool:
-    """Whether the stored figures hold every change (one query)."""
+def current_build() -> str | None:
+    """The token of the stored figures if they hold every change, else None (one query)."""
     with _connection().cursor() as cursor:
         cursor.execute(
-            f'SELECT EXISTS (SELECT 1 FROM "{FiguresBuild._meta.db_table}"), '  # noqa: S608
+            f'SELECT (SELECT token FROM "{FiguresBuild._meta.db_table}" LIMIT 1), '  # noqa: S608
             f'EXISTS (SELECT 1 FROM "{FiguresChange._meta.db_table}")'
         )
-        built, changed = cursor.fetchone()
-    return bool(built) and not bool(changed)
+        token, changed = cursor.fetchone()
+    return None if token is None or changed else str(token)
+
+
+def is_current() -> bool:
+    """Whether the stored figures hold every change (one query)."""
+    return current_build() is not None
 
 
 # Reading ------------------------------------------------------------------------------------------
@@ -485,7 +490,39 @@ def _stored_key(figure: str, day: date) -> str:
     return year_key(figure, day.year) if figure in PER_YEAR else figure
 
 
+# What a build's steps give never changes (a rebuild is a new build with a new token): the answers
+# of the last reads are kept per process, so that a page asked for again reads nothing.
+_ANSWERS: OrderedDict[tuple[Any, ...], dict[Any, list[dict[str, Any]]]] = OrderedDict()
+_ANSWERS_KEPT = 256
+
+
 def read(
+    days: Sequence[date],
+    figures: Sequence[str],
+    *,
+    area: str | None = WHOLE_AREA,
+    group: str | None = None,
+    where: tuple[str, int] | None = None,
+    build: str | None = None,
+) -> dict[Any, list[dict[str, Any]]]:
+    """``_read``, answered from the answers kept for ``build`` when it was asked before.
+
+    The answer is shared: callers must not change it."""
+    if build is None:
+        return _read(days, figures, area=area, group=group, where=where)
+    key = (build, tuple(days), tuple(figures), area, group, where)
+    found = _ANSWERS.get(key)
+    if found is None:
+        found = _read(days, figures, area=area, group=group, where=where)
+        _ANSWERS[key] = found
+        while len(_ANSWERS) > _ANSWERS_KEPT:
+            _ANSWERS.popitem(last=False)
+    else:
+        _ANSWERS.move_to_end(key)
+    return found
+
+
+def _read(
     days: Sequence[date],
     figures: Sequence[str],
     *,
@@ -554,6 +591,7 @@ __all__ = [
     "contributions",
     "directorate_area",
     "district_area",
+    "current_build",
     "is_current",
     "read",
     "rebuild",

@@ -10,15 +10,16 @@ def figures_mode(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
     """ "live": the stored figures never answer. "stored": before every read the stored figures
     are rebuilt (when something changed) and must then answer; the test's assertions hold for
     both."""
-    is_current = summary.is_current
+    current_build = summary.current_build
     if request.param == "live":
-        monkeypatch.setattr(summary, "is_current", lambda: False)
+        monkeypatch.setattr(summary, "current_build", lambda: None)
     else:
 
-        def rebuilt_and_current() -> bool:
+        def rebuilt_and_current() -> str:
             summary.rebuild()
-            assert is_current(), "after a rebuild the stored figures answer"
-            return True
+            build = current_build()
+            assert build is not None, "after a rebuild the stored figures answer"
+            return build
 
-        monkeypatch.setattr(summary, "is_current", rebuilt_and_current)
+        monkeypatch.setattr(summary, "current_build", rebuilt_and_current)
     return str(request.param)

@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from accounts.roles import Role
 from agreements.models import CoachingProcess, CooperationAgreement
+from figures import dashboard
 from figures.models import Boundary, BoundaryImport
 from figures.services import boundaries_import
 from municipalities.models import Consultation, Contact, Municipality, PoliceDirectorate
@@ -220,6 +221,23 @@ def test_an_area_narrows_figures_map_and_kreis_table(staff: Client) -> None:
     assert "beccaria_graduates" not in html.split('id="figures-charts"')[0]
     geojson = staff.get(reverse("figures:dashboard_geojson"), {"district": "99002"}).json()
     assert geojson["features"] == []
+
+
+def test_with_many_kreise_the_kreis_table_waits_for_a_directorate(
+    staff: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At the scale of all of Germany (about 400 Kreise) one table of every Kreis is too much."""
+    a_few_municipalities()
+    DistrictFactory(key="99002", name="Landkreis Anderswo")
+    html = staff.get(DASHBOARD).content.decode()
+    assert 'id="by-district"' in html
+    monkeypatch.setattr(dashboard, "DISTRICT_TABLE_MAX", 1)
+    html = staff.get(DASHBOARD).content.decode()
+    assert 'id="by-district"' not in html
+    assert "zu viele Kreise" in html
+    html = staff.get(DASHBOARD, {"directorate": "dresden"}).content.decode()
+    assert 'id="by-district"' in html
+    assert "Landkreis Probe" in html
 
 
 # --- Bad input ------------------------------------------------------------------------------------

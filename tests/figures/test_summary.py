@@ -180,14 +180,14 @@ def test_the_stored_figures_equal_the_counted_ones_for_every_day_area_and_groupi
         for start in range(0, len(sample), 25):  # the live query has a column per figure and day
             chunk = sample[start : start + 25]
             assert _stored(chunk, area, None) == _evaluate_live(chunk, area=area), area.name
-    current = summary.is_current
+    current = summary.current_build
 
     def counted(function, *args):  # noqa: ANN001, ANN202
-        monkeypatch.setattr(summary, "is_current", lambda: False)
+        monkeypatch.setattr(summary, "current_build", lambda: None)
         try:
             return function(*args)
         finally:
-            monkeypatch.setattr(summary, "is_current", current)
+            monkeypatch.setattr(summary, "current_build", current)
 
     for day in days[::15]:
         assert figures_by_directorate(day) == counted(figures_by_directorate, day)
