@@ -21,7 +21,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from funding.exports import safe_text
-from municipalities.models import District
 
 from .exports import german_date, press_text
 from .forms import FiguresFilterForm, MunicipalityListForm
@@ -78,15 +77,22 @@ def _map_url(day: date, area: Area) -> str:
     return f"{reverse('figures:dashboard_geojson')}?{_area_query(day, area)}"
 
 
-# Up to this many Kreise the table by Kreis is shown for the whole Land (Saxony has 13); beyond
-# (a deployment for all of Germany has about 400) only for the Kreise of one PD or one Kreis.
-DISTRICT_TABLE_MAX = 30
+ALL_DISTRICTS = ("kreise", "alle")
 
 
-def _district_table(day: date, area: Area) -> Table | None:
-    if area.is_whole and District.objects.count() > DISTRICT_TABLE_MAX:
+def _district_table(request: HttpRequest, day: date, area: Area) -> Table | None:
+    """The table by Kreis: the Kreise of the chosen PD or Kreis; for the whole Land only when
+    asked for (``?kreise=alle``): Saxony has 13 Kreise, all of Germany about 400, a table of
+    all of them is a page of its own rather than part of an overview."""
+    if area.is_whole and request.GET.get(ALL_DISTRICTS[0]) != ALL_DISTRICTS[1]:
         return None
     return group_table(figures_by_district(day, area), AREA_FIGURES)
+
+
+def _all_districts_url(request: HttpRequest) -> str:
+    query = request.GET.copy()
+    query[ALL_DISTRICTS[0]] = ALL_DISTRICTS[1]
+    return f"?{query.urlencode()}#by-district-heading"
 
 
 @require_safe
@@ -114,7 +120,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "tiles": tiles(values, figures),
         "press_text": press_text(values, day) if area.is_whole else "",
         "directorates": group_table(figures_by_directorate(day), AREA_FIGURES),
-        "districts": _district_table(day, area),
+        "districts": _district_table(request, day, area),
+        "all_districts_url": _all_districts_url(request),
         "yearly": series_table(yearly, [*chart_figures, funding]),
         "quarterly": series_table(quarterly, chart_figures),
         "charts": {

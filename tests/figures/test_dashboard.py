@@ -14,7 +14,6 @@ from django.urls import reverse
 
 from accounts.roles import Role
 from agreements.models import CoachingProcess, CooperationAgreement
-from figures import dashboard
 from figures.models import Boundary, BoundaryImport
 from figures.services import boundaries_import
 from municipalities.models import Consultation, Contact, Municipality, PoliceDirectorate
@@ -163,7 +162,7 @@ def test_lpr_staff_see_the_dashboard_linked_from_the_admin_index(
 
 def test_the_dashboard_shows_figures_tables_charts_and_the_map(staff: Client) -> None:
     a_few_municipalities()
-    html = staff.get(DASHBOARD, {"as_of": "2022-06-30"}).content.decode()
+    html = staff.get(DASHBOARD, {"as_of": "2022-06-30", "kreise": "alle"}).content.decode()
 
     assert 'value="2022-06-30"' in html
     assert 'type="date"' in html
@@ -223,18 +222,18 @@ def test_an_area_narrows_figures_map_and_kreis_table(staff: Client) -> None:
     assert geojson["features"] == []
 
 
-def test_with_many_kreise_the_kreis_table_waits_for_a_directorate(
-    staff: Client, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """At the scale of all of Germany (about 400 Kreise) one table of every Kreis is too much."""
+def test_the_table_of_every_kreis_is_shown_when_asked_for(staff: Client) -> None:
+    """An overview for the whole Land has the table by PD; all Kreise (about 400 for all of
+    Germany) on request, the Kreise of a PD when one is chosen."""
     a_few_municipalities()
     DistrictFactory(key="99002", name="Landkreis Anderswo")
-    html = staff.get(DASHBOARD).content.decode()
-    assert 'id="by-district"' in html
-    monkeypatch.setattr(dashboard, "DISTRICT_TABLE_MAX", 1)
-    html = staff.get(DASHBOARD).content.decode()
+    html = staff.get(DASHBOARD, {"as_of": "2024-06-30"}).content.decode()
+    assert 'id="by-directorate"' in html
     assert 'id="by-district"' not in html
-    assert "zu viele Kreise" in html
+    assert "as_of=2024-06-30&amp;kreise=alle#by-district-heading" in html
+    html = staff.get(DASHBOARD, {"as_of": "2024-06-30", "kreise": "alle"}).content.decode()
+    assert 'id="by-district"' in html
+    assert '<th scope="row">Landkreis Anderswo</th>' in html
     html = staff.get(DASHBOARD, {"directorate": "dresden"}).content.decode()
     assert 'id="by-district"' in html
     assert "Landkreis Probe" in html
