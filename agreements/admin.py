@@ -18,8 +18,10 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from asskomm.admin_lists import ListRowsMixin
 from asskomm.history_admin import HistoryAdmin
 from asskomm.models import Job
+from municipalities.admin import DistrictListFilter, municipality_names
 
 from .forms import SignForm, TerminateForm
 from .models import (
@@ -114,7 +116,7 @@ EDITABLE_WHEN_FROZEN = ("notes",)
 
 
 @admin.register(CooperationAgreement)
-class CooperationAgreementAdmin(HistoryAdmin):
+class CooperationAgreementAdmin(ListRowsMixin, HistoryAdmin):
     menu_order = 10
     change_form_template = "admin/agreements/cooperationagreement/change_form.html"
     list_display = ("display_label", "parties", "police_directorate", "status", "signed_on")
@@ -122,7 +124,8 @@ class CooperationAgreementAdmin(HistoryAdmin):
     list_filter = (
         "status",
         "police_directorate",
-        "municipalities__district",
+        "municipalities__district__police_directorate",
+        ("municipalities__district", DistrictListFilter),
         AgreementYearFilter,
     )
     search_fields = ("=number", "municipalities__name", "=municipalities__ags", "district__name")
@@ -184,7 +187,7 @@ class CooperationAgreementAdmin(HistoryAdmin):
     )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[CooperationAgreement]:
-        return super().get_queryset(request).prefetch_related("municipalities")
+        return super().get_queryset(request).prefetch_related(municipality_names())
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         # Transitions change the state, never the form; a frozen text is read-only.
@@ -223,7 +226,7 @@ class CooperationAgreementAdmin(HistoryAdmin):
     def parties(self, agreement: CooperationAgreement) -> str:
         if agreement.district is not None:
             return agreement.district.name
-        return ", ".join(m.name for m in agreement.municipalities.all())
+        return ", ".join(m.name for m in agreement.municipality_rows)  # type: ignore[attr-defined]
 
     @admin.action(
         description=_("Render the PDFs of the selected agreements"), permissions=["change"]
@@ -445,7 +448,7 @@ class CoachingProcessAdminForm(forms.ModelForm):
 
 
 @admin.register(CoachingProcess)
-class CoachingProcessAdmin(HistoryAdmin):
+class CoachingProcessAdmin(ListRowsMixin, HistoryAdmin):
     menu_order = 20
     form = CoachingProcessAdminForm
     list_display = (
@@ -460,17 +463,18 @@ class CoachingProcessAdmin(HistoryAdmin):
         "status",
         "coach",
         "municipalities__district__police_directorate",
-        "municipalities__district",
+        ("municipalities__district", DistrictListFilter),
     )
     search_fields = ("municipalities__name", "=municipalities__ags", "coach__last_name")
     list_select_related = ("coach",)
+    show_full_result_count = False
     autocomplete_fields = ("municipalities", "coach")
     inlines = (CoachingSessionInline,)
     date_hierarchy = "requested_on"
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[CoachingProcess]:
-        return super().get_queryset(request).prefetch_related("municipalities")
+        return super().get_queryset(request).prefetch_related(municipality_names())
 
     @admin.display(description=_("municipalities"))
     def municipality_list(self, process: CoachingProcess) -> str:
-        return ", ".join(m.name for m in process.municipalities.all())
+        return ", ".join(m.name for m in process.municipality_rows)  # type: ignore[attr-defined]

@@ -374,6 +374,7 @@ class CoachingProcess(TimeStampedModel):
         verbose_name = _("coaching process")
         verbose_name_plural = _("coaching processes")
         ordering = ("-requested_on", "-pk")
+        indexes = [models.Index(fields=["-requested_on", "-id"], name="coaching_requested_idx")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(started_on__isnull=True) | Q(started_on__gte=F("requested_on")),

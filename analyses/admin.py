@@ -4,7 +4,8 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, QuerySet
+from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect
@@ -14,8 +15,10 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from asskomm.admin_lists import ListRowsMixin
 from asskomm.history_admin import HistoryAdmin, ReadOnlyHistoryAdmin
 from asskomm.models import Job
+from municipalities.admin import DistrictListFilter, municipality_names
 
 from .forms import CsvUploadForm, ReportUploadForm, StageForm
 from .models import (
@@ -27,6 +30,7 @@ from .models import (
     ReportDraft,
     SecurityAnalysis,
     SurveyBenchmark,
+    SurveyResponse,
 )
 from .services import (
     ImportSummary,
@@ -96,13 +100,19 @@ class ReportDraftInline(admin.TabularInline):
 
 
 @admin.register(SecurityAnalysis)
-class SecurityAnalysisAdmin(HistoryAdmin):
+class SecurityAnalysisAdmin(ListRowsMixin, HistoryAdmin):
     menu_order = 10
     change_form_template = "admin/analyses/securityanalysis/change_form.html"
     list_display = ("title", "municipality_list", "year_display", "status", "returned", "report")
-    list_filter = ("status", "year", "municipalities__district")
+    list_filter = (
+        "status",
+        "year",
+        "municipalities__district__police_directorate",
+        ("municipalities__district", DistrictListFilter),
+    )
     search_fields = ("title", "municipalities__name", "=municipalities__ags")
     autocomplete_fields = ("municipalities",)
+    show_full_result_count = False
     inlines = (ChecklistInline, RecommendationInline, ReportDraftInline)
     readonly_fields = (
         "status",
@@ -137,8 +147,20 @@ class SecurityAnalysisAdmin(HistoryAdmin):
         return (
             super()
             .get_queryset(request)
-            .prefetch_related("municipalities")
-            .annotate(response_count=Count("responses"))
+            .prefetch_related(municipality_names())
+            # A count per listed row, not a GROUP BY of every analysis with its questionnaires.
+            .annotate(
+                response_count=Coalesce(
+                    Subquery(
+                        SurveyResponse.objects.filter(analysis=OuterRef("pk"))
+                        .order_by()
+                        .values("analysis")
+                        .annotate(n=Count("pk"))
+                        .values("n")[:1]
+                    ),
+                    0,
+                )
+            )
         )
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
@@ -152,7 +174,7 @@ class SecurityAnalysisAdmin(HistoryAdmin):
 
     @admin.display(description=_("municipalities"))
     def municipality_list(self, analysis: SecurityAnalysis) -> str:
-        return ", ".join(m.name for m in analysis.municipalities.all())
+        return ", ".join(m.name for m in analysis.municipality_rows)  # type: ignore[attr-defined]
 
     @admin.display(description=_("year"), ordering="year")
     def year_display(self, analysis: SecurityAnalysis) -> str:

@@ -191,6 +191,8 @@ class SecurityAnalysis(TimeStampedModel):
         verbose_name = _("security analysis")
         verbose_name_plural = _("security analyses")
         ordering = ("-year", "title")
+        # The admin list adds "-pk" to make the order total.
+        indexes = [models.Index(fields=["-year", "title", "-id"], name="analysis_year_title_idx")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(sample_size__isnull=True) | Q(sample_size__gt=0),

@@ -23,8 +23,10 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from asskomm.admin_lists import ListRowsMixin
 from asskomm.history_admin import HistoryAdmin, ReadOnlyHistoryAdmin
-from municipalities.models import District, PoliceDirectorate
+from municipalities.admin import district_choices
+from municipalities.models import PoliceDirectorate
 
 from .exports import export_queryset, to_csv, to_xlsx
 from .forms import (
@@ -46,7 +48,7 @@ from .models import (
     PayGroupCap,
     Payment,
 )
-from .selectors import with_paid, year_totals
+from .selectors import with_paid
 from .services import (
     application_accept_late,
     application_amend,
@@ -62,6 +64,43 @@ from .services import (
 )
 
 Status = FundingApplication.Status
+
+
+COUNTED = ~Q(status__in=[Status.DRAFT, Status.WITHDRAWN])  # what year_totals counts as requested
+
+
+def year_totals_of(
+    years: list[FundingYear], requested: dict[int, Decimal | None] | None = None
+) -> list[tuple[FundingYear, dict[str, Decimal]]]:
+    """``year_totals`` of several funding years in two grouped queries instead of two each
+    (one, if the sums requested per year are known already)."""
+    ids = [year.pk for year in years]
+    if requested is None:
+        requested = dict(
+            FundingApplication.objects.filter(COUNTED, funding_year__in=ids)
+            .order_by()
+            .values_list("funding_year")
+            .annotate(total=Sum("requested_amount"))
+        )
+    paid = dict(
+        Payment.objects.filter(application__funding_year__in=ids)
+        .order_by()
+        .values_list("application__funding_year")
+        .annotate(total=Sum("amount"))
+    )
+    return [
+        (
+            year,
+            {
+                "budget": year.budget,
+                "requested": requested.get(year.pk) or ZERO,
+                "approved": year.committed,
+                "paid": paid.get(year.pk) or ZERO,
+                "free": year.free,
+            },
+        )
+        for year in years
+    ]
 
 
 def eur(value: Decimal | None) -> str:
@@ -96,7 +135,7 @@ class PaidChangeList(ChangeList):
 
 
 @admin.register(FundingYear)
-class FundingYearAdmin(HistoryAdmin):
+class FundingYearAdmin(ListRowsMixin, HistoryAdmin):
     menu_order = 10
     list_display = (
         "year_label",
@@ -280,13 +319,26 @@ class PaymentInline(RecordInline):
 
 
 class DistrictFilter(admin.SimpleListFilter):
-    """The Kreis of the applicant: of the municipality, or the Landkreis itself."""
+    """The Kreis of the applicant: of the municipality, or the Landkreis itself.
+
+    Few enough to list: all Kreise of a Land, at the scale of Germany those of the police
+    directorate chosen in the next filter (``district_choices``).
+    """
 
     title = _("Kreis")
     parameter_name = "kreis"
+    narrowed = False
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[Any, Any]]:
-        return [(district.key, district.name) for district in District.objects.order_by("name")]
+        choices, self.narrowed = district_choices(
+            request.GET.get(PoliceDirectorateFilter.parameter_name), self.value(), key="key"
+        )
+        if self.narrowed:
+            self.title = _("Kreis (choose a police directorate first)")
+        return choices
+
+    def has_output(self) -> bool:
+        return self.narrowed or super().has_output()
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
         if not self.value():
@@ -316,6 +368,26 @@ class PoliceDirectorateFilter(admin.SimpleListFilter):
         )
 
 
+class ApplicationChangeList(ChangeList):
+    """The list of applications, its page fetched in two steps.
+
+    The default order (newest funding year first, then by file number) sorts on the funding
+    year's table: PostgreSQL joined the municipality and the Kreis to every application of the
+    newest year before sorting them (48 ms at Germany scale, bench/scale.py). So first the ids of
+    the page alone, in that order (the applications' index on year, file number and id gives
+    them year by year), then the hundred rows with their joins and paid sums by id.
+    """
+
+    def get_results(self, request: HttpRequest) -> None:
+        super().get_results(request)
+        page = self.result_list
+        if not isinstance(page, QuerySet):
+            return
+        ids = list(page.values_list("pk", flat=True))
+        rows = self.queryset.order_by().in_bulk(ids)
+        self.result_list = [rows[pk] for pk in ids if pk in rows]
+
+
 STATE_FIELDS = (
     "file_number",
     "status",
@@ -335,7 +407,7 @@ STATE_FIELDS = (
 
 
 @admin.register(FundingApplication)
-class FundingApplicationAdmin(HistoryAdmin):
+class FundingApplicationAdmin(ListRowsMixin, HistoryAdmin):
     menu_order = 20
     change_form_template = "admin/funding/fundingapplication/change_form.html"
     change_list_template = "admin/funding/fundingapplication/change_list.html"
@@ -364,6 +436,8 @@ class FundingApplicationAdmin(HistoryAdmin):
     inlines = (CostLineInline, AttachmentInline, DecisionInline, PaymentInline)
     actions = ("approve_selected", "reject_selected", "export_csv", "export_xlsx")
     list_per_page = 100
+    # "100 results (100,000 total)" counted every application a second time on each page.
+    show_full_result_count = False
     fieldsets = (
         (
             _("Applicant"),
@@ -395,6 +469,9 @@ class FundingApplicationAdmin(HistoryAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[FundingApplication]:
         return with_paid(super().get_queryset(request))
+
+    def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[ChangeList]:
+        return ApplicationChangeList
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         # Only a draft is edited in the form; after submission the application is a record and
@@ -444,28 +521,45 @@ class FundingApplicationAdmin(HistoryAdmin):
         if context is None or "cl" not in context:
             return response
         changelist = context["cl"]
-        filtered = changelist.queryset.order_by()
-        sums = filtered.aggregate(
-            requested=Sum("requested_amount"), approved=Sum("approved_amount")
+        year_id = request.GET.get("funding_year__id__exact")
+        shown = FundingYear.objects.order_by("-year")
+        if year_id and year_id.isdigit():
+            shown = shown.filter(pk=int(year_id))
+        else:
+            # The years money is still being decided or paid in.
+            shown = shown.exclude(status=FundingYear.Status.CLOSED)[:3]
+        years = list(shown)
+        # Any filter, search or other lookup narrows the query (a WHERE): then the sums are of
+        # the listed applications. Unfiltered they are of every application and payment: one
+        # pass over the applications gives them and what each year's row counts as requested,
+        # and the payments are summed without a join (at Germany scale that join cost four times
+        # the sum itself; bench/scale.py).
+        applications = changelist.queryset.order_by()
+        filtered = bool(applications.query.where)
+        per_year = (
+            {}
+            if filtered
+            else {
+                f"year_{year.pk}": Sum("requested_amount", filter=COUNTED & Q(funding_year=year.pk))
+                for year in years
+            }
         )
-        paid = Payment.objects.filter(application__in=filtered.values("pk")).aggregate(
-            total=Sum("amount")
+        sums = applications.aggregate(
+            requested=Sum("requested_amount"), approved=Sum("approved_amount"), **per_year
         )
+        payments = Payment.objects.all()
+        if filtered:
+            payments = payments.filter(application__in=applications.values("pk"))
+        paid = payments.aggregate(total=Sum("amount"))["total"]
         context["funding_sums"] = {
             "requested": eur(sums["requested"] or ZERO),
             "approved": eur(sums["approved"] or ZERO),
-            "paid": eur(paid["total"] or ZERO),
+            "paid": eur(paid or ZERO),
         }
-        year_id = request.GET.get("funding_year__id__exact")
-        years = FundingYear.objects.order_by("-year")
-        if year_id and year_id.isdigit():
-            years = years.filter(pk=int(year_id))
-        else:
-            # The years money is still being decided or paid in.
-            years = years.exclude(status=FundingYear.Status.CLOSED)[:3]
+        requested = None if filtered else {year.pk: sums[f"year_{year.pk}"] for year in years}
         context["funding_years"] = [
-            {"year": year, **{key: eur(value) for key, value in year_totals(year).items()}}
-            for year in years
+            {"year": year, **{key: eur(value) for key, value in figures.items()}}
+            for year, figures in year_totals_of(years, requested)
         ]
         return response
 
@@ -815,7 +909,7 @@ class FundingApplicationAdmin(HistoryAdmin):
 
 
 @admin.register(FundingDecision)
-class FundingDecisionAdmin(ReadOnlyHistoryAdmin):
+class FundingDecisionAdmin(ListRowsMixin, ReadOnlyHistoryAdmin):
     """Made by the application's buttons, never changed or deleted (the model refuses it too)."""
 
     menu_order = 30
@@ -823,6 +917,7 @@ class FundingDecisionAdmin(ReadOnlyHistoryAdmin):
     list_filter = ("kind", "application__funding_year")
     search_fields = ("application__file_number", "application__title")
     list_select_related = ("application", "decided_by", "amends__application")
+    show_full_result_count = False  # a second COUNT(*) of every decision on each page
     # By the application's id (its creation order), not its Meta.ordering: that joined the funding
     # year into a sort of every decision (bench/scale.py); (application, number) is indexed.
     ordering = ("application_id", "number")
@@ -855,7 +950,7 @@ class FundingDecisionAdmin(ReadOnlyHistoryAdmin):
 
 
 @admin.register(Payment)
-class PaymentAdmin(ReadOnlyHistoryAdmin):
+class PaymentAdmin(ListRowsMixin, ReadOnlyHistoryAdmin):
     """Recorded through the application, never changed or deleted (the model refuses it too)."""
 
     menu_order = 40
@@ -863,6 +958,7 @@ class PaymentAdmin(ReadOnlyHistoryAdmin):
     list_filter = ("kind", "application__funding_year")
     search_fields = ("application__file_number", "reference")
     list_select_related = ("application", "created_by")
+    show_full_result_count = False  # a second COUNT(*) of every payment on each page
     # As for decisions: grouped by application id, not by the application's own ordering.
     ordering = ("application_id", "paid_on", "pk")
     fields = (

@@ -7,7 +7,8 @@ from django.contrib import admin, messages
 from django.contrib.admin.widgets import FilteredSelectMultiple
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -15,6 +16,7 @@ from django.urls import path
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from asskomm.admin_lists import ListRowsMixin
 from asskomm.history_admin import HistoryAdmin, ReadOnlyHistoryAdmin
 
 from .models import (
@@ -38,7 +40,7 @@ from .selectors import municipalities_with_register_status
 from .services import coordinator_invite
 
 
-class RegisterRecordAdmin(HistoryAdmin):
+class RegisterRecordAdmin(ListRowsMixin, HistoryAdmin):
     """Rows of the official register are never deleted: records point to them."""
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
@@ -73,6 +75,77 @@ class DissolvedFilter(admin.SimpleListFilter):
         if self.value() == "no":
             return queryset.filter(dissolved_on__isnull=True)
         return queryset
+
+
+# Filters a list offers on every page: a few links each, however many rows there are ------------
+
+DISTRICTS_LISTED_AT_ONCE = 40
+
+
+def district_choices(
+    directorate: str | None, selected: Any = None, *, key: str = "pk"
+) -> tuple[list[tuple[Any, str]], bool]:
+    """The Kreise a list's filter offers, and whether a police directorate must be chosen first.
+
+    At the scale of a Land (13 Kreise in Saxony) all of them. At the scale of Germany (about
+    400) a filter listing all of them rendered 400 links on every page of a list: there the
+    filter offers the Kreise of the police directorate chosen in the list's directorate filter
+    (and the one already selected), one small query either way.
+    """
+    districts = District.objects.order_by("name").only(key, "name")
+    if directorate and directorate.isdigit():
+        chosen = list(districts.filter(police_directorate_id=int(directorate)))
+        return [(getattr(district, key), district.name) for district in chosen], False
+    # The first few by name, and the one chosen (wherever it is), in one query: more than the
+    # few means there are too many to list.
+    first = District.objects.order_by("name").values("pk")[: DISTRICTS_LISTED_AT_ONCE + 1]
+    wanted = Q(pk__in=first) | Q(**{key: selected}) if selected else Q(pk__in=first)
+    chosen = list(districts.filter(wanted))
+    narrowed = len(chosen) > DISTRICTS_LISTED_AT_ONCE
+    if narrowed:
+        chosen = [d for d in chosen if selected and str(getattr(d, key)) == str(selected)]
+    return [(getattr(district, key), district.name) for district in chosen], narrowed
+
+
+class DistrictListFilter(admin.RelatedFieldListFilter):
+    """A list's filter by Kreis (a foreign key path ending in a District), see district_choices.
+
+    ``directorate_parameter`` is the query parameter of the list's police directorate filter;
+    by default the directorate of the same path (``<path>__police_directorate__id__exact``).
+    """
+
+    directorate_parameter = ""
+    narrowed = False
+
+    def field_choices(self, field: Any, request: HttpRequest, model_admin: Any) -> Any:
+        parameter = (
+            self.directorate_parameter or f"{self.field_path}__police_directorate__id__exact"
+        )
+        selected = self.lookup_val[-1] if self.lookup_val else None
+        choices, self.narrowed = district_choices(
+            request.GET.get(parameter), selected if str(selected or "").isdigit() else None
+        )
+        return choices
+
+    def has_output(self) -> bool:
+        return self.narrowed or super().has_output()
+
+    def choices(self, changelist: Any) -> Any:
+        if self.narrowed:
+            self.title = _("%(title)s (choose a police directorate first)") % {
+                "title": self.lookup_title
+            }
+        return super().choices(changelist)
+
+
+def municipality_names(to_attr: str = "municipality_rows") -> Prefetch:
+    """The municipalities of each row of a list, for a column of names: id and name only, into a
+    list (``.all()`` on a prefetched relation clones a query for every row)."""
+    return Prefetch(
+        "municipalities",
+        queryset=Municipality.objects.only("id", "name").order_by("name", "ags"),
+        to_attr=to_attr,
+    )
 
 
 class ContactInline(admin.TabularInline):
@@ -122,7 +195,7 @@ class MunicipalityAdmin(RegisterRecordAdmin):
     )
     list_display_links = ("ags", "register_name")
     list_filter = (
-        "district",
+        ("district", DistrictListFilter),
         "district__police_directorate",
         "is_model_municipality",
         HasCouncilFilter,
@@ -224,13 +297,13 @@ class MunicipalityAdmin(RegisterRecordAdmin):
 
 
 @admin.register(Consultation)
-class ConsultationAdmin(HistoryAdmin):
+class ConsultationAdmin(ListRowsMixin, HistoryAdmin):
     menu_order = 20
     list_display = ("date", "municipality", "district", "kind", "staff_member", "topic_list")
     list_filter = (
         "kind",
         "municipality__district__police_directorate",
-        "municipality__district",
+        ("municipality__district", DistrictListFilter),
         "topics",
         "staff_member",
     )
@@ -243,7 +316,8 @@ class ConsultationAdmin(HistoryAdmin):
     show_full_result_count = False
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Consultation]:
-        return super().get_queryset(request).prefetch_related("topics")
+        topics = Prefetch("topics", queryset=Topic.objects.only("id", "name"), to_attr="topic_rows")
+        return super().get_queryset(request).prefetch_related(topics)
 
     def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
         initial = super().get_changeform_initial_data(request)
@@ -256,7 +330,7 @@ class ConsultationAdmin(HistoryAdmin):
 
     @admin.display(description=_("topics"))
     def topic_list(self, consultation: Consultation) -> str:
-        return ", ".join(topic.name for topic in consultation.topics.all())
+        return ", ".join(topic.name for topic in consultation.topic_rows)  # type: ignore[attr-defined]
 
 
 class CouncilMemberInline(admin.TabularInline):
@@ -294,7 +368,7 @@ class WorkingGroupInline(admin.TabularInline):
 
 
 @admin.register(PreventionCouncil)
-class PreventionCouncilAdmin(HistoryAdmin):
+class PreventionCouncilAdmin(ListRowsMixin, HistoryAdmin):
     menu_order = 30
     list_display = (
         "name",
@@ -309,10 +383,11 @@ class PreventionCouncilAdmin(HistoryAdmin):
         "status",
         "level",
         "municipalities__district__police_directorate",
-        "municipalities__district",
+        ("municipalities__district", DistrictListFilter),
     )
     search_fields = ("name", "municipalities__name", "=municipalities__ags")
     list_select_related = ("district",)
+    show_full_result_count = False
     autocomplete_fields = ("municipalities", "district", "chair", "coordination_contact")
     inlines = (WorkingGroupInline, CouncilMemberInline, CouncilMeetingInline)
     date_hierarchy = "constituted_on"
@@ -335,15 +410,15 @@ class PreventionCouncilAdmin(HistoryAdmin):
     )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[PreventionCouncil]:
-        return super().get_queryset(request).prefetch_related("municipalities")
+        return super().get_queryset(request).prefetch_related(municipality_names())
 
     @admin.display(description=_("municipalities"))
     def municipality_list(self, council: PreventionCouncil) -> str:
-        return ", ".join(municipality.name for municipality in council.municipalities.all())
+        return ", ".join(m.name for m in council.municipality_rows)  # type: ignore[attr-defined]
 
 
 @admin.register(Contact)
-class ContactAdmin(HistoryAdmin):
+class ContactAdmin(ListRowsMixin, HistoryAdmin):
     menu_order = 40
     list_display = (
         "last_name",
@@ -356,7 +431,12 @@ class ContactAdmin(HistoryAdmin):
         "phone",
     )
     list_display_links = ("last_name", "first_name")
-    list_filter = ("police_directorate", "municipality__district")
+    # The Kreis filter follows the directorate of the contact's municipality.
+    list_filter = (
+        "police_directorate",
+        "municipality__district__police_directorate",
+        ("municipality__district", DistrictListFilter),
+    )
     search_fields = (
         "last_name",
         "first_name",
@@ -387,14 +467,22 @@ class DistrictAdmin(RegisterRecordAdmin):
     search_fields = ("=key", "name", "official_name")
     list_select_related = ("police_directorate",)
     readonly_fields = ("created_at", "updated_at")
+    show_full_result_count = False
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[District]:
+        # Per listed Kreis (indexed by district), not a GROUP BY of every municipality of the
+        # country that the list's COUNT queries repeated (bench/scale.py).
+        members = Municipality.objects.filter(district=OuterRef("pk")).order_by().values("district")
         return (
             super()
             .get_queryset(request)
             .annotate(
-                municipality_count=Count("municipalities"),
-                population_total=Sum("municipalities__population"),
+                municipality_count=Coalesce(
+                    Subquery(members.annotate(n=Count("pk")).values("n")[:1]), 0
+                ),
+                population_total=Subquery(
+                    members.annotate(total=Sum("population")).values("total")[:1]
+                ),
             )
         )
 
@@ -411,9 +499,10 @@ class DistrictAdmin(RegisterRecordAdmin):
 class AdministrativeAssociationAdmin(RegisterRecordAdmin):
     menu_order = 60
     list_display = ("key", "name", "kind", "seat", "district", "member_count", "dissolved_on")
-    list_filter = ("kind", "district")
+    list_filter = ("kind", "district__police_directorate", ("district", DistrictListFilter))
     search_fields = ("=key", "name", "seat")
     list_select_related = ("district",)
+    show_full_result_count = False
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[AdministrativeAssociation]:
         # A grouped query ignores Meta.ordering: order explicitly (the autocomplete paginates it).
@@ -450,12 +539,18 @@ class PoliceDirectorateAdmin(RegisterRecordAdmin):
             super()
             .get_queryset(request)
             .annotate(municipality_count=Count("districts__municipalities"))
-            .prefetch_related("districts")
+            .prefetch_related(
+                Prefetch(
+                    "districts",
+                    queryset=District.objects.only("id", "name", "police_directorate_id"),
+                    to_attr="district_rows",
+                )
+            )
         )
 
     @admin.display(description=_("districts"))
     def district_list(self, directorate: PoliceDirectorate) -> str:
-        return ", ".join(district.name for district in directorate.districts.all())
+        return ", ".join(d.name for d in directorate.district_rows)  # type: ignore[attr-defined]
 
     @admin.display(description=_("municipalities"), ordering="municipality_count")
     def municipality_count(self, directorate: PoliceDirectorate) -> int:
@@ -504,17 +599,18 @@ class InviteCoordinatorForm(forms.Form):
 
 
 @admin.register(ServiceRequest)
-class ServiceRequestAdmin(HistoryAdmin):
+class ServiceRequestAdmin(ListRowsMixin, HistoryAdmin):
     menu_order = 25
     list_display = ("created_at", "municipality", "kind", "status", "requested_by")
     list_filter = (
         "status",
         "kind",
         "municipality__district__police_directorate",
-        "municipality__district",
+        ("municipality__district", DistrictListFilter),
     )
     search_fields = ("municipality__name", "=municipality__ags", "message")
     list_select_related = ("municipality", "requested_by")
+    show_full_result_count = False
     readonly_fields = (
         "municipality",
         "kind",

@@ -211,6 +211,8 @@ class Municipality(TimeStampedModel):
         verbose_name = _("municipality")
         verbose_name_plural = _("municipalities")
         ordering = ("name", "ags")
+        # The admin list's order, read from the index instead of sorting every municipality.
+        indexes = [models.Index(fields=["name", "ags"], name="municipality_name_ags_idx")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(ags__regex=r"^[0-9]{8}$"), name="municipality_ags_eight_digits"
@@ -329,6 +331,10 @@ class Contact(TimeStampedModel):
         verbose_name = _("contact")
         verbose_name_plural = _("contacts")
         ordering = ("last_name", "first_name")
+        # The admin list adds "-pk" to make the order total: the index has it in that direction.
+        indexes = [
+            models.Index(fields=["last_name", "first_name", "-id"], name="contact_name_idx"),
+        ]
 
     def __str__(self) -> str:
         name = " ".join(part for part in (self.title, self.first_name, self.last_name) if part)
@@ -398,7 +404,11 @@ class Consultation(TimeStampedModel):
         verbose_name = _("consultation")
         verbose_name_plural = _("consultations")
         ordering = ("-date", "-pk")
-        indexes = [models.Index(fields=["municipality", "date"], name="consultation_muni_date_idx")]
+        indexes = [
+            models.Index(fields=["municipality", "date"], name="consultation_muni_date_idx"),
+            # The admin list's order (and its date hierarchy), without sorting every consultation.
+            models.Index(fields=["-date", "-id"], name="consultation_date_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.municipality} ({self.date:%d.%m.%Y})"
@@ -475,6 +485,7 @@ class PreventionCouncil(TimeStampedModel):
         verbose_name = _("prevention council")
         verbose_name_plural = _("prevention councils")
         ordering = ("name",)
+        indexes = [models.Index(fields=["name", "-id"], name="council_name_idx")]
         constraints = [
             models.CheckConstraint(
                 condition=(Q(level="landkreis") & Q(district__isnull=False))
@@ -689,6 +700,7 @@ class ServiceRequest(TimeStampedModel):
         verbose_name = _("request")
         verbose_name_plural = _("requests")
         ordering = ("-created_at",)
+        indexes = [models.Index(fields=["-created_at", "-id"], name="request_created_idx")]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} – {self.municipality}"
