@@ -2,7 +2,6 @@
 
 from typing import Any
 
-from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -12,10 +11,27 @@ from .models import AgreementDocument, CoachingProcess, CooperationAgreement
 
 
 def agreements_of_municipality(municipality: Any) -> Any:
-    """The agreements a municipality is party to, itself or through its Landkreis."""
-    return CooperationAgreement.objects.filter(
-        Q(municipalities=municipality) | Q(district_id=municipality.district_id)
-    ).distinct()
+    """The agreements a municipality is party to, itself or through its Landkreis.
+
+    By id from the two indexed ways in (a union), not an OR across a join of every agreement
+    with its municipalities and a DISTINCT over all their columns: that grew with the number of
+    agreements in the country (3 ms of the coordinator's start page at Germany scale).
+    """
+    own = (
+        CooperationAgreement.municipalities.through.objects.filter(municipality_id=municipality.pk)
+        .order_by()
+        .values_list("cooperationagreement_id")
+    )
+    of_district = (
+        CooperationAgreement.objects.filter(district_id=municipality.district_id)
+        .order_by()
+        .values_list("pk")
+    )
+    return CooperationAgreement.objects.filter(pk__in=own.union(of_district))
+
+
+# What the start page shows of an agreement: its label, status and dates, not its frozen text.
+LISTED = ("id", "number", "number_year", "version", "status", "signed_on", "planned_on")
 
 
 def contribution(municipality: Any, user: Any) -> Contribution:
@@ -23,11 +39,12 @@ def contribution(municipality: Any, user: Any) -> Contribution:
         agreements_of_municipality(municipality)
         .exclude(status=CooperationAgreement.Status.DRAFT)
         .order_by("-number", "-version")
+        .only(*LISTED)
     )
     documents = list(
-        AgreementDocument.objects.filter(agreement__in=[a.pk for a in agreements]).select_related(
-            "agreement"
-        )
+        AgreementDocument.objects.filter(agreement__in=[a.pk for a in agreements])
+        .select_related("agreement")
+        .only("id", "kind", "created_at", "agreement_id", *(f"agreement__{f}" for f in LISTED))
     )
     processes = list(
         CoachingProcess.objects.filter(municipalities=municipality)

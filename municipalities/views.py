@@ -1,7 +1,7 @@
 """The coordinators' portal: a municipality's own pages, for its Koordinierungsstelle.
 
 Every page is reached through ``/kommune/<ags>/…`` and loads the municipality with
-``municipality_for_coordinator``: another municipality's key or object answers 404.
+the user's own municipalities (``coordinated_municipalities``): another key answers 404.
 """
 
 from collections.abc import Callable
@@ -40,7 +40,6 @@ from .selectors import (
     councils_of_municipality,
     district_councils_of_municipality,
     meeting_of_municipality,
-    municipality_for_coordinator,
     requests_of_municipality,
     user_has_role,
 )
@@ -63,8 +62,16 @@ def coordinator_view(view: View) -> View:
     def wrapped(request: HttpRequest, ags: str, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not user_has_role(request.user, Role.COORDINATOR):
             raise PermissionDenied(_("This page is for municipal coordinators."))
-        municipality = municipality_for_coordinator(request.user, ags)
+        # One query for the page's municipality and the switcher's list: one's own (a Verbund
+        # has a few), the one of the URL among them, any other key 404.
+        mine = list(
+            coordinated_municipalities(request.user).select_related("district__police_directorate")
+        )
+        municipality = next((m for m in mine if m.ags == ags), None)
+        if municipality is None:
+            raise Http404
         request.portal_municipality = municipality  # type: ignore[attr-defined]
+        request.portal_municipalities = mine  # type: ignore[attr-defined]
         return view(request, municipality, *args, **kwargs)
 
     return wrapped
@@ -80,7 +87,8 @@ def render_portal(
         template,
         {
             "municipality": municipality,
-            "my_municipalities": coordinated_municipalities(request.user),
+            "my_municipalities": getattr(request, "portal_municipalities", None)
+            or coordinated_municipalities(request.user),
             **context,
         },
     )
