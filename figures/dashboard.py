@@ -10,6 +10,7 @@ register.
 import csv
 import io
 from datetime import date
+from typing import Any
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
@@ -44,13 +45,13 @@ from .services import current_attribution
 from .views import (
     CHART_FIGURES,
     FUNDING_FIGURE,
-    Table,
     chart_data,
     geojson_response,
     group_table,
     page_url,
     paginate,
     series_table,
+    stored_fragments,
     tiles,
 )
 
@@ -80,36 +81,55 @@ def _map_url(day: date, area: Area) -> str:
 ALL_DISTRICTS = ("kreise", "alle")
 
 
-def _district_table(request: HttpRequest, day: date, area: Area) -> Table | None:
-    """The table by Kreis: the Kreise of the chosen PD or Kreis; for the whole Land only when
-    asked for (``?kreise=alle``): Saxony has 13 Kreise, all of Germany about 400, a table of
-    all of them is a page of its own rather than part of an overview."""
-    if area.is_whole and request.GET.get(ALL_DISTRICTS[0]) != ALL_DISTRICTS[1]:
-        return None
-    return group_table(figures_by_district(day, area), AREA_FIGURES)
-
-
-def _all_districts_url(request: HttpRequest) -> str:
-    query = request.GET.copy()
-    query[ALL_DISTRICTS[0]] = ALL_DISTRICTS[1]
-    return f"?{query.urlencode()}#by-district-heading"
-
-
 @require_safe
 def dashboard(request: HttpRequest) -> HttpResponse:
     """Figures for a cut-off date and area: tiles, tables, time series and the map."""
     _check(request)
     form = FiguresFilterForm(request.GET or None)
     day, area = form.choice()
-    figures = FIGURES if area.is_whole else AREA_FIGURES
-    # One evaluation for every quarter's end gives the quarterly and the yearly series and the
-    # figures of the day itself (the last column).
-    quarterly, values = series_and_figures(day, "quarter", area)
-    yearly = yearly_from_quarterly(quarterly)
+    all_districts = area.is_whole and request.GET.get(ALL_DISTRICTS[0]) == ALL_DISTRICTS[1]
+
+    def figures_context() -> dict[str, Any]:
+        figures = FIGURES if area.is_whole else AREA_FIGURES
+        # One evaluation for every quarter's end gives the quarterly and the yearly series and
+        # the figures of the day itself (the last column).
+        quarterly, values = series_and_figures(day, "quarter", area)
+        yearly = yearly_from_quarterly(quarterly)
+        chart_figures = [FIGURES_BY_KEY[key] for key in CHART_FIGURES]
+        funding = FIGURES_BY_KEY[FUNDING_FIGURE]
+        # The table by Kreis: the Kreise of the chosen PD or Kreis; for the whole Land only when
+        # asked for (Saxony has 13 Kreise, all of Germany about 400: a page of its own rather
+        # than part of an overview).
+        districts = None
+        if not area.is_whole or all_districts:
+            districts = group_table(figures_by_district(day, area), AREA_FIGURES)
+        return {
+            "day_text": german_date(day),
+            "area": area,
+            "tiles": tiles(values, figures),
+            "press_text": press_text(values, day) if area.is_whole else "",
+            "directorates": group_table(figures_by_directorate(day), AREA_FIGURES),
+            "districts": districts,
+            "all_districts_url": (
+                f"?{_area_query(day, area, **dict([ALL_DISTRICTS]))}#by-district-heading"
+            ),
+            "yearly": series_table(yearly, [*chart_figures, funding]),
+            "quarterly": series_table(quarterly, chart_figures),
+            "charts": {
+                "year": chart_data(yearly, CHART_FIGURES),
+                "quarter": chart_data(quarterly, CHART_FIGURES),
+                "funding": chart_data(yearly, [FUNDING_FIGURE]),
+            },
+        }
+
     counts = status_counts(day, area)
     list_url = reverse("figures:dashboard_municipalities")
-    chart_figures = [FIGURES_BY_KEY[key] for key in CHART_FIGURES]
-    funding = FIGURES_BY_KEY[FUNDING_FIGURE]
+    fragments = stored_fragments(
+        "dashboard",
+        [_area_query(day, area), str(all_districts)],
+        {"totals": "figures/_dashboard_totals.html", "series": "figures/_dashboard_series.html"},
+        figures_context,
+    )
     context = {
         **admin.site.each_context(request),
         "title": _("Figures, data, facts"),
@@ -117,18 +137,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "day": day,
         "day_text": german_date(day),
         "area": area,
-        "tiles": tiles(values, figures),
-        "press_text": press_text(values, day) if area.is_whole else "",
-        "directorates": group_table(figures_by_directorate(day), AREA_FIGURES),
-        "districts": _district_table(request, day, area),
-        "all_districts_url": _all_districts_url(request),
-        "yearly": series_table(yearly, [*chart_figures, funding]),
-        "quarterly": series_table(quarterly, chart_figures),
-        "charts": {
-            "year": chart_data(yearly, CHART_FIGURES),
-            "quarter": chart_data(quarterly, CHART_FIGURES),
-            "funding": chart_data(yearly, [FUNDING_FIGURE]),
-        },
+        "fragments": fragments,
         "municipalities": sum(counts.values()),
         "list_url": f"{list_url}?{_area_query(day, area)}",
         "by_status": [

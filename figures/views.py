@@ -18,14 +18,18 @@ from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.http import urlencode
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
+from . import summary
 from .exports import count, eur, german_date
 from .forms import PublicMunicipalityListForm
 from .geo import PUBLIC_STATUSES, feature_collection, legend
@@ -262,25 +266,76 @@ def cached(name: str, day: date, compute: Callable[[], T]) -> T:
     return value
 
 
+# How long a page part drawn from one build of the stored figures is kept; a rebuild (a change)
+# makes a new token and so new keys, so the time only bounds what an unused key occupies.
+FRAGMENT_SECONDS = 24 * 3600
+
+
+def stored_fragments(
+    name: str,
+    parts: Sequence[str],
+    templates: dict[str, str],
+    build_context: Callable[[], dict[str, Any]],
+) -> dict[str, SafeString]:
+    """Parts of a page drawn only from the figures, rendered once per build of the stored figures.
+
+    While the stored figures are current, the rendered parts are kept in the cache under the
+    build's token, the language and ``parts`` (what else the parts depend on: date, area …), so
+    they are exact: any change to the records means no token until the next rebuild (then the
+    parts are rendered from the records each time) and a new token after it. ``build_context``
+    runs only when the parts are rendered. A cache that is down only costs the rendering.
+    """
+    build = summary.current_build()
+    key = None
+    if build is not None:
+        key = ":".join(["figures", "fragments", name, build, get_language() or "", *parts])
+        try:
+            found = cache.get(key)
+        except Exception:  # noqa: BLE001 - the cache is an optimisation, never a failure
+            logger.warning("Cache unavailable: figures rendered without it", exc_info=True)
+            found, key = None, None
+        if found is not None:
+            return {part: mark_safe(html) for part, html in found.items()}  # noqa: S308 - ours
+    context = build_context()
+    rendered = {part: render_to_string(template, context) for part, template in templates.items()}
+    if key is not None:
+        try:
+            cache.set(key, rendered, FRAGMENT_SECONDS)
+        except Exception:  # noqa: BLE001
+            logger.warning("Cache unavailable: rendered figures not kept", exc_info=True)
+    return {part: mark_safe(html) for part, html in rendered.items()}  # noqa: S308 - rendered here
+
+
 @require_safe
 def public(request: HttpRequest) -> HttpResponse:
     """The current figures, how many municipalities take part and the map, without login."""
     day = timezone.localdate()
-    yearly, values = cached("series", day, lambda: series_and_figures(day, "year"))
-    directorates = cached("directorates", day, lambda: figures_by_directorate(day))
+
+    def figures_context() -> dict[str, Any]:
+        yearly, values = cached("series", day, lambda: series_and_figures(day, "year"))
+        directorates = cached("directorates", day, lambda: figures_by_directorate(day))
+        chart_figures = [FIGURES_BY_KEY[key] for key in CHART_FIGURES]
+        return {
+            "tiles": tiles(values, FIGURES),
+            "directorates": figures_by_group_table(values, directorates, AREA_FIGURES, _("Saxony")),
+            "yearly": series_table(yearly, [*chart_figures, FIGURES_BY_KEY[FUNDING_FIGURE]]),
+            "charts": {
+                "year": chart_data(yearly, CHART_FIGURES),
+                "funding": chart_data(yearly, [FUNDING_FIGURE]),
+            },
+        }
+
     counts = cached("status_counts", day, lambda: status_counts(day))
     list_url = reverse("figures:public_municipalities")
-    chart_figures = [FIGURES_BY_KEY[key] for key in CHART_FIGURES]
     context = {
         "day": day,
         "day_text": german_date(day),
-        "tiles": tiles(values, FIGURES),
-        "directorates": figures_by_group_table(values, directorates, AREA_FIGURES, _("Saxony")),
-        "yearly": series_table(yearly, [*chart_figures, FIGURES_BY_KEY[FUNDING_FIGURE]]),
-        "charts": {
-            "year": chart_data(yearly, CHART_FIGURES),
-            "funding": chart_data(yearly, [FUNDING_FIGURE]),
-        },
+        "fragments": stored_fragments(
+            "public",
+            [day.isoformat()],
+            {"figures": "figures/_public_figures.html"},
+            figures_context,
+        ),
         "participating": sum(counts[status] for status in PUBLIC_STATUSES),
         "list_url": list_url,
         "by_status": [

@@ -1,6 +1,7 @@
 """The staff dashboard "Zahlen, Daten, Fakten": who sees it, what it shows, bad input, queries."""
 
 import json
+import re
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -307,3 +308,28 @@ def test_the_number_of_queries_does_not_grow_with_the_data(
     assert few[0] <= 50, few
     assert few[2] <= 8, few
     assert few[3] <= 10, few
+
+
+def test_the_quick_select_writes_what_djangos_select_would(db: None) -> None:
+    """Same options, labels (escaped), choice and attributes as forms.Select, without a template
+    per option."""
+    from django import forms
+
+    from figures.forms import QuickSelect
+
+    choices = [("", "Alle Kreise"), ("14612", "Dresden"), ("99", "<b>Kreis & Co</b>")]
+    for value in ("", "14612", "99", None):
+        quick = QuickSelect(attrs={"class": "x"}, choices=choices).render(
+            "district", value, {"id": "d"}
+        )
+        plain = forms.Select(attrs={"class": "x"}, choices=choices).render(
+            "district", value, {"id": "d"}
+        )
+
+        def parts(html: str) -> tuple[list[str], list[str], set[str]]:
+            options = re.findall(r"<option[^>]*>.*?</option>", html)
+            attrs = set(re.findall(r'(\w+)="([^"]*)"', html.split(">")[0]))
+            return [re.sub(r"\s+", " ", o) for o in options], re.findall(r"selected", html), attrs
+
+        assert parts(quick) == parts(plain), value
+        assert "&lt;b&gt;Kreis &amp; Co&lt;/b&gt;" in quick
