@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -89,6 +90,12 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.first_name or self.email
+
+    @cached_property
+    def role_names(self) -> frozenset[str]:
+        """The names of the user's roles (groups), read once per loaded user, i.e. per request:
+        the two-factor rule and the navigation both ask."""
+        return frozenset(self.groups.values_list("name", flat=True))
 
 
 class Invitation(models.Model):

@@ -24,7 +24,7 @@ def two_factor_applies(user: Any) -> bool:
         return False
     if user.is_staff or user.is_superuser:
         return True
-    return bool(user.groups.filter(name__in=Role.STAFF).exists())
+    return bool(user.role_names & set(Role.STAFF))
 
 
 def two_factor_required(user: Any) -> bool:

@@ -10,9 +10,9 @@ from accounts.roles import Role
 def portal(request: HttpRequest) -> dict[str, Any]:
     """The portal's name and the roles of the user, for the navigation."""
     user = getattr(request, "user", None)
-    roles: set[str] = set()
+    roles: frozenset[str] = frozenset()
     if user is not None and user.is_authenticated:
-        roles = set(user.groups.values_list("name", flat=True))
+        roles = user.role_names
     return {
         "portal_name": "ASSKomm-Portal",
         "is_coach": Role.COACH in roles,
