@@ -89,7 +89,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     day, area = form.choice()
     all_districts = area.is_whole and request.GET.get(ALL_DISTRICTS[0]) == ALL_DISTRICTS[1]
 
-    def figures_context() -> dict[str, Any]:
+    def figures_context(stored: bool) -> dict[str, Any]:
         figures = FIGURES if area.is_whole else AREA_FIGURES
         # One evaluation for every quarter's end gives the quarterly and the yearly series and
         # the figures of the day itself (the last column).

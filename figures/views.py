@@ -275,7 +275,7 @@ def stored_fragments(
     name: str,
     parts: Sequence[str],
     templates: dict[str, str],
-    build_context: Callable[[], dict[str, Any]],
+    build_context: Callable[[bool], dict[str, Any]],
 ) -> dict[str, SafeString]:
     """Parts of a page drawn only from the figures, rendered once per build of the stored figures.
 
@@ -283,7 +283,9 @@ def stored_fragments(
     build's token, the language and ``parts`` (what else the parts depend on: date, area …), so
     they are exact: any change to the records means no token until the next rebuild (then the
     parts are rendered from the records each time) and a new token after it. ``build_context``
-    runs only when the parts are rendered. A cache that is down only costs the rendering.
+    runs only when the parts are rendered; it is told whether the stored figures are current
+    (then it must not take values from elsewhere that may be older than the build). A cache that
+    is down only costs the rendering.
     """
     build = summary.current_build()
     key = None
@@ -296,7 +298,7 @@ def stored_fragments(
             found, key = None, None
         if found is not None:
             return {part: mark_safe(html) for part, html in found.items()}  # noqa: S308 - ours
-    context = build_context()
+    context = build_context(build is not None)
     rendered = {part: render_to_string(template, context) for part, template in templates.items()}
     if key is not None:
         try:
@@ -311,11 +313,27 @@ def public(request: HttpRequest) -> HttpResponse:
     """The current figures, how many municipalities take part and the map, without login."""
     day = timezone.localdate()
 
-    def figures_context() -> dict[str, Any]:
-        yearly, values = cached("series", day, lambda: series_and_figures(day, "year"))
-        directorates = cached("directorates", day, lambda: figures_by_directorate(day))
+    def figures_context(stored: bool) -> dict[str, Any]:
+        # From the stored figures: exact and quick. Counted from the records: kept a few minutes.
+        def get(name: str, compute: Callable[[], T]) -> T:
+            return compute() if stored else cached(name, day, compute)
+
+        yearly, values = get("series", lambda: series_and_figures(day, "year"))
+        directorates = get("directorates", lambda: figures_by_directorate(day))
         chart_figures = [FIGURES_BY_KEY[key] for key in CHART_FIGURES]
+        counts = get("status_counts", lambda: status_counts(day))
+        list_url = reverse("figures:public_municipalities")
         return {
+            "participating": sum(counts[status] for status in PUBLIC_STATUSES),
+            "list_url": list_url,
+            "by_status": [
+                (
+                    status.label,
+                    count(counts[status]),
+                    f"{list_url}?{urlencode({'status': status.value})}",
+                )
+                for status in PUBLIC_STATUSES
+            ],
             "tiles": tiles(values, FIGURES),
             "directorates": figures_by_group_table(values, directorates, AREA_FIGURES, _("Saxony")),
             "yearly": series_table(yearly, [*chart_figures, FIGURES_BY_KEY[FUNDING_FIGURE]]),
@@ -325,27 +343,18 @@ def public(request: HttpRequest) -> HttpResponse:
             },
         }
 
-    counts = cached("status_counts", day, lambda: status_counts(day))
-    list_url = reverse("figures:public_municipalities")
     context = {
         "day": day,
         "day_text": german_date(day),
         "fragments": stored_fragments(
             "public",
             [day.isoformat()],
-            {"figures": "figures/_public_figures.html"},
+            {
+                "figures": "figures/_public_figures.html",
+                "participation": "figures/_public_participation.html",
+            },
             figures_context,
         ),
-        "participating": sum(counts[status] for status in PUBLIC_STATUSES),
-        "list_url": list_url,
-        "by_status": [
-            (
-                status.label,
-                count(counts[status]),
-                f"{list_url}?{urlencode({'status': status.value})}",
-            )
-            for status in PUBLIC_STATUSES
-        ],
         "legend": [(colour, label, None) for colour, label in legend(public=True)],
         "attribution": current_attribution(),
         "destatis": DESTATIS_ATTRIBUTION,

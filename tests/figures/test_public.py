@@ -209,3 +209,16 @@ def test_stored_figures_render_while_the_cache_is_down(client: Client) -> None:
     response = client.get(PUBLIC)
     assert response.status_code == 200
     assert "<dt>Kommunen eng zusammenarbeitend</dt><dd>1</dd>" in response.content.decode()
+
+
+@override_settings(ASSKOMM_PUBLIC_FIGURES_CACHE_SECONDS=300)
+def test_a_new_build_never_takes_figures_kept_from_before_it(client: Client) -> None:
+    """Figures counted while the stored ones were out of date are kept five minutes; the page of
+    a new build must not render them (they may miss a change the build holds)."""
+    cache.clear()
+    towns = a_few_municipalities()
+    advised = "<dt>Kommunen beraten</dt><dd>{}</dd>"
+    assert advised.format(1) in client.get(PUBLIC).content.decode()  # counted, kept
+    ConsultationFactory(municipality=towns[2], date=date(2021, 1, 4))
+    summary.rebuild()
+    assert advised.format(2) in client.get(PUBLIC).content.decode()
