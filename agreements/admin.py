@@ -133,7 +133,6 @@ class CooperationAgreementAdmin(ListRowsMixin, HistoryAdmin):
     autocomplete_fields = ("municipalities", "district", "police_directorate", "lpr_contact")
     inlines = (SignatoryInline, AgreedMeasureInline, AgreementDocumentInline)
     actions = ("render_documents",)
-    list_per_page = 100
     show_full_result_count = False
     fieldsets = (
         (_("Partners"), {"fields": ("municipalities", "district", "police_directorate")}),

@@ -1,4 +1,4 @@
-"""What each row of a staff admin list costs, kept to a format string.
+"""What each row of a staff admin list costs: a format string per checkbox, 50 rows a page.
 
 Django renders the action checkbox of every row through the form widget templates: at 100 rows
 a page that was about a quarter of a list's time (bench/scale.py, issue #9). The mixin returns the
@@ -14,7 +14,16 @@ from django.utils.translation import gettext as _
 
 
 class ListRowsMixin:
-    """For a ModelAdmin (before it in the bases): the row checkbox without the template engine."""
+    """For a ModelAdmin (before it in the bases): the row checkbox without the template engine,
+    and 50 rows a page.
+
+    Drawing the rows is most of a list's time (about half at 100 rows: each cell goes through
+    ``items_for_result``, each row reverses its URL). Lists that grow with the data (10,000
+    municipalities, 100,000 applications at the scale of all of Germany) are searched and
+    filtered rather than paged through; 50 rows a page halve what each page costs.
+    """
+
+    list_per_page = 50
 
     def action_checkbox(self, obj: Any) -> SafeString:
         # As django.contrib.admin.ModelAdmin.action_checkbox renders it (Django's own msgid).

@@ -435,7 +435,6 @@ class FundingApplicationAdmin(ListRowsMixin, HistoryAdmin):
     autocomplete_fields = ("municipality", "district", "consultation")
     inlines = (CostLineInline, AttachmentInline, DecisionInline, PaymentInline)
     actions = ("approve_selected", "reject_selected", "export_csv", "export_xlsx")
-    list_per_page = 100
     # "100 results (100,000 total)" counted every application a second time on each page.
     show_full_result_count = False
     fieldsets = (

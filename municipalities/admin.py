@@ -204,7 +204,6 @@ class MunicipalityAdmin(RegisterRecordAdmin):
     )
     search_fields = ("=ags", "^ags", "name", "official_name", "sorbian_name")
     list_select_related = ("district__police_directorate", "association")
-    list_per_page = 100
     list_max_show_all = 500
     show_full_result_count = False
     ordering = ("name", "ags")
@@ -312,7 +311,6 @@ class ConsultationAdmin(ListRowsMixin, HistoryAdmin):
     list_select_related = ("municipality__district", "staff_member")
     autocomplete_fields = ("municipality", "participants", "staff_member")
     filter_horizontal = ("topics",)
-    list_per_page = 100
     show_full_result_count = False
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Consultation]:
@@ -447,7 +445,6 @@ class ContactAdmin(ListRowsMixin, HistoryAdmin):
     )
     list_select_related = ("municipality", "police_directorate")
     autocomplete_fields = ("municipality", "district", "police_directorate")
-    list_per_page = 100
     show_full_result_count = False
 
 
