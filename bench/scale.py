@@ -9,7 +9,8 @@ municipalities, 100,000 funding applications). Then, for each scale:
   ``time_series`` for one date (median of ``--runs`` after one warm-up), and the ratio
   Germany / Saxony. Target: at most 3×, and well under a second.
 - ``queries``: the number of SQL queries of each page, rendered in-process with Django's test
-  client (DEBUG off, public figures not cached). Target: the same at both scales.
+  client (settings ``asskomm.settings.bench``: production behaviour over plain HTTP; public
+  figures not cached). Target: the same at both scales.
 - ``latency``: each page served by gunicorn (one sync worker, sequential requests: ``--warmup``
   then ``--requests``), median and p95 in ms and as a ratio to a bare "hello" view served by
   the same gunicorn in the same run, requested alternately with the page (same cookies, so the
@@ -76,7 +77,8 @@ def _env(url: str) -> dict[str, str]:
     return {
         **os.environ,
         "DATABASE_URL": url,
-        "DJANGO_SETTINGS_MODULE": "asskomm.settings.test",
+        # Production behaviour (DEBUG off, connections kept between requests, …) on loopback.
+        "DJANGO_SETTINGS_MODULE": "asskomm.settings.bench",
         "DJANGO_MEDIA_ROOT": f"/tmp/asskomm-bench-media-{name}",  # noqa: S108
         "ASSKOMM_PUBLIC_FIGURES_CACHE_SECONDS": "0",
         "ASSKOMM_BENCH_HELLO": "1",
