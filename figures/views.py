@@ -266,9 +266,10 @@ def cached(name: str, day: date, compute: Callable[[], T]) -> T:
     return value
 
 
-# How long a page part drawn from one build of the stored figures is kept; a rebuild (a change)
-# makes a new token and so new keys, so the time only bounds what an unused key occupies.
-FRAGMENT_SECONDS = 24 * 3600
+# How long a page part drawn from one build of the stored figures is kept. A rebuild (a change)
+# makes a new token and so new keys; with rebuilds every minute on a busy day the time bounds
+# how many builds' parts the cache holds at once (ten), and rendering one anew costs ~10 ms.
+FRAGMENT_SECONDS = 600
 
 
 def stored_fragments(
