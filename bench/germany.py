@@ -926,6 +926,7 @@ def _funding(
     payments = [
         Payment(
             application=application,
+            funding_year_id=application.funding_year_id,  # bulk_create does not call save()
             kind=Payment.Kind.REIMBURSEMENT
             if (application.approved_amount or 0) < 20000
             else Payment.Kind.INSTALMENT,

@@ -83,9 +83,9 @@ def year_totals_of(
             .annotate(total=Sum("requested_amount"))
         )
     paid = dict(
-        Payment.objects.filter(application__funding_year__in=ids)
+        Payment.objects.filter(funding_year__in=ids)
         .order_by()
-        .values_list("application__funding_year")
+        .values_list("funding_year")
         .annotate(total=Sum("amount"))
     )
     return [
@@ -125,9 +125,9 @@ class PaidChangeList(ChangeList):
     def get_results(self, request: HttpRequest) -> None:
         super().get_results(request)
         paid = dict(
-            Payment.objects.filter(application__funding_year__in=self.result_list)
+            Payment.objects.filter(funding_year__in=self.result_list)
             .order_by()
-            .values_list("application__funding_year")
+            .values_list("funding_year")
             .annotate(total=Sum("amount"))
         )
         for year in self.result_list:

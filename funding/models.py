@@ -9,6 +9,7 @@ Ablehnungs-, Änderungsbescheid) · ``Payment`` = Auszahlung · ``ProofOfUse`` =
 """
 
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
@@ -544,6 +545,16 @@ class Payment(ProtectedRecord, models.Model):
         related_name="payments",
         verbose_name=_("funding application"),
     )
+    # The application's funding year, kept on the payment (set on save; a paid application no
+    # longer changes): what was paid per year is then summed from payments alone, without joining
+    # every application (at Germany scale 48,000 payments, 100,000 applications; bench/scale.py).
+    funding_year = models.ForeignKey(
+        FundingYear,
+        on_delete=models.PROTECT,
+        related_name="payments",
+        verbose_name=_("funding year"),
+        editable=False,
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     amount = models.DecimalField(_("amount (EUR)"), max_digits=12, decimal_places=2)
     paid_on = models.DateField(_("paid on"))
@@ -567,6 +578,7 @@ class Payment(ProtectedRecord, models.Model):
         ordering = ("application", "paid_on", "pk")
         indexes = [
             models.Index(fields=["application", "paid_on", "id"], name="payment_application_idx"),
+            models.Index(fields=["funding_year"], include=["amount"], name="payment_year_amount"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -578,6 +590,11 @@ class Payment(ProtectedRecord, models.Model):
 
     def __str__(self) -> str:
         return f"{self.amount} EUR ({self.paid_on:%d.%m.%Y})"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.funding_year_id is None and self.application_id is not None:
+            self.funding_year_id = self.application.funding_year_id
+        super().save(*args, **kwargs)
 
 
 class ProofOfUse(TimeStampedModel):

@@ -57,7 +57,7 @@ def year_totals(year: FundingYear) -> dict[str, Decimal]:
     sums = year.applications.exclude(
         status__in=[FundingApplication.Status.DRAFT, FundingApplication.Status.WITHDRAWN]
     ).aggregate(requested=Sum("requested_amount"))
-    paid = Payment.objects.filter(application__funding_year=year).aggregate(total=Sum("amount"))
+    paid = Payment.objects.filter(funding_year=year).aggregate(total=Sum("amount"))
     return {
         "budget": year.budget,
         "requested": sums["requested"] or ZERO,

@@ -73,3 +73,22 @@ def test_the_page_keeps_the_order_chosen_by_a_column(
     response = staff.get(LIST_URL, {"o": param})  # column 9: paid
     listed = [a.title.split()[0] for a in response.context["cl"].result_list]
     assert listed == titles
+
+
+def test_a_payment_keeps_its_applications_funding_year(
+    staff: Client, two_paid: Any, officer: Any
+) -> None:
+    """Paid per year is summed from the payments' own funding year: it must be the
+    application's, however the payment was recorded."""
+    first, _second = two_paid
+    direct = Payment.objects.create(
+        application=first,
+        kind=Payment.Kind.INSTALMENT,
+        amount=Decimal("1.00"),
+        paid_on=date(2026, 5, 1),
+    )
+    for payment in Payment.objects.select_related("application"):
+        assert payment.funding_year_id == payment.application.funding_year_id
+    assert direct.funding_year_id == first.funding_year_id
+    years = staff.get(reverse("admin:funding_fundingyear_changelist")).context["cl"].result_list
+    assert {year.pk: year.paid_sum for year in years} == {first.funding_year_id: Decimal("5701.00")}
