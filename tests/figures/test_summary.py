@@ -39,6 +39,7 @@ from municipalities.models import (
 )
 
 from .published import build_published_history
+from .test_figures import queries
 
 pytestmark = pytest.mark.django_db
 TRIGGERS = import_module("figures.migrations.0005_note_changes_for_stored_figures")
@@ -316,12 +317,6 @@ def test_a_change_committed_during_a_rebuild_stays_noted(saxony, monkeypatch) ->
     assert figures_as_of(date(2022, 1, 1))["municipalities_advised"] == advised == 1
 
 
-def _reads(function, *args) -> int:  # noqa: ANN001
-    with CaptureQueriesContext(connection) as captured:
-        function(*args)
-    return len(captured)
-
-
 def test_stored_figures_take_the_same_few_queries_whatever_the_data(saxony) -> None:
     day = date(2023, 12, 31)
     leipzig = Area(district=District.objects.get(key="14713"))
@@ -333,11 +328,11 @@ def test_stored_figures_take_the_same_few_queries_whatever_the_data(saxony) -> N
         (status_counts, day),
     )
     summary.rebuild()
-    small = [_reads(*call) for call in calls]
+    small = [queries(*call) for call in calls]
     build_published_history()
     build_edge_cases()
     summary.rebuild()
-    assert [_reads(*call) for call in calls] == small
+    assert [queries(*call) for call in calls] == small
     # Is it current, and the values: two queries for the figures of a day.
     assert small[0] == 2
 
