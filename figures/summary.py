@@ -88,7 +88,7 @@ class Contributions:
         end: date | None = None,
         *,
         value: Any = 1,
-        rows: Rows = (),  # type: ignore[assignment]
+        rows: Sequence[tuple[Any, Any]] = (),
     ) -> None:
         if start is None or value is None or (end is not None and end <= start) or not value:
             return
