@@ -239,22 +239,13 @@ def paginate(query: QueryDict, items: Sequence[T], per_page: int = PAGE_SIZE) ->
 # Public views -----------------------------------------------------------------------------------
 
 
-def cached(name: str, day: date, compute: Callable[[], T]) -> T:
-    """A public figure of a day, from the cache when it was computed in the last minutes.
-
-    The public page is the one page anybody can load as often as they like; the figures of today
-    change only when staff record something, so a few minutes' delay is fine
-    (``ASSKOMM_PUBLIC_FIGURES_CACHE_SECONDS``, 0 to switch the cache off). A cache that is down
-    only costs the computation.
-    """
-    seconds = settings.ASSKOMM_PUBLIC_FIGURES_CACHE_SECONDS
-    if not seconds:
-        return compute()
-    key = f"figures:public:{name}:{day.isoformat()}"
+def kept(key: str, seconds: int, compute: Callable[[], T]) -> T:
+    """``compute()``, kept in the cache under ``key`` for ``seconds``. A cache that is down only
+    costs the computation: the cache is an optimisation, never a failure."""
     try:
         found = cache.get(key)
-    except Exception:  # noqa: BLE001 - the cache is an optimisation, never a failure
-        logger.warning("Cache unavailable: public figures computed without it", exc_info=True)
+    except Exception:  # noqa: BLE001
+        logger.warning("Cache unavailable: %s computed without it", key, exc_info=True)
         return compute()
     if found is not None:
         return cast(T, found)
@@ -262,8 +253,21 @@ def cached(name: str, day: date, compute: Callable[[], T]) -> T:
     try:
         cache.set(key, value, seconds)
     except Exception:  # noqa: BLE001
-        logger.warning("Cache unavailable: public figures not kept", exc_info=True)
+        logger.warning("Cache unavailable: %s not kept", key, exc_info=True)
     return value
+
+
+def cached(name: str, day: date, compute: Callable[[], T]) -> T:
+    """A public figure of a day, from the cache when it was computed in the last minutes.
+
+    The public page is the one page anybody can load as often as they like; the figures of today
+    change only when staff record something, so a few minutes' delay is fine
+    (``ASSKOMM_PUBLIC_FIGURES_CACHE_SECONDS``, 0 to switch the cache off).
+    """
+    seconds = settings.ASSKOMM_PUBLIC_FIGURES_CACHE_SECONDS
+    if not seconds:
+        return compute()
+    return kept(f"figures:public:{name}:{day.isoformat()}", seconds, compute)
 
 
 # How long a page part drawn from one build of the stored figures is kept. A rebuild (a change)
@@ -289,23 +293,16 @@ def stored_fragments(
     is down only costs the rendering.
     """
     build = summary.current_build()
-    key = None
-    if build is not None:
+
+    def render() -> dict[str, str]:
+        context = build_context(build is not None)
+        return {part: render_to_string(template, context) for part, template in templates.items()}
+
+    if build is None:
+        rendered = render()
+    else:
         key = ":".join(["figures", "fragments", name, build, get_language() or "", *parts])
-        try:
-            found = cache.get(key)
-        except Exception:  # noqa: BLE001 - the cache is an optimisation, never a failure
-            logger.warning("Cache unavailable: figures rendered without it", exc_info=True)
-            found, key = None, None
-        if found is not None:
-            return {part: mark_safe(html) for part, html in found.items()}  # noqa: S308 - ours
-    context = build_context(build is not None)
-    rendered = {part: render_to_string(template, context) for part, template in templates.items()}
-    if key is not None:
-        try:
-            cache.set(key, rendered, FRAGMENT_SECONDS)
-        except Exception:  # noqa: BLE001
-            logger.warning("Cache unavailable: rendered figures not kept", exc_info=True)
+        rendered = kept(key, FRAGMENT_SECONDS, render)
     return {part: mark_safe(html) for part, html in rendered.items()}  # noqa: S308 - rendered here
 
 
