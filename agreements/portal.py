@@ -34,7 +34,7 @@ def agreements_of_municipality(municipality: Any) -> Any:
 LISTED = ("id", "number", "number_year", "version", "status", "signed_on", "planned_on")
 
 
-def contribution(municipality: Any, user: Any) -> Contribution:
+def contribution(municipality: Any) -> Contribution:
     agreements = list(
         agreements_of_municipality(municipality)
         .exclude(status=CooperationAgreement.Status.DRAFT)

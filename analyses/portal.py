@@ -12,7 +12,7 @@ from .models import ChecklistTask, SecurityAnalysis
 Status = SecurityAnalysis.Status
 
 
-def contribution(municipality: Any, user: Any) -> Contribution:
+def contribution(municipality: Any) -> Contribution:
     analyses = list(
         SecurityAnalysis.objects.filter(municipalities=municipality).order_by("-year", "-pk")
     )

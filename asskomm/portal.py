@@ -2,7 +2,10 @@
 
 Each app registers a provider in its ``AppConfig.ready``; the start page asks all of them, so that
 the register does not need to import the apps built on it. A provider makes a fixed number of
-queries, however much data there is.
+queries, however much data there is, and reads only the municipality's records and the date:
+what it gives is the same for each of the municipality's coordinators, so the start page keeps
+it per build of the stored figures (``asskomm.stored``; the tables it reads have their changes
+noted, ``tests/portal/test_pages.py`` checks that).
 """
 
 import datetime as dt
@@ -56,7 +59,7 @@ class Contribution:
     todos: list[Todo] = field(default_factory=list)
 
 
-Provider = Callable[[Any, Any], Contribution]
+Provider = Callable[[Any], Contribution]
 _providers: list[Provider] = []
 
 
@@ -65,13 +68,13 @@ def register_provider(provider: Provider) -> None:
         _providers.append(provider)
 
 
-def collect(municipality: Any, user: Any) -> dict[str, Any]:
+def collect(municipality: Any) -> dict[str, Any]:
     """Path, documents and to-dos of a municipality from every registered app."""
     milestones: dict[str, Milestone] = {}
     documents: list[PortalDocument] = []
     todos: list[Todo] = []
     for provider in _providers:
-        contribution = provider(municipality, user)
+        contribution = provider(municipality)
         for milestone in contribution.milestones:
             current = milestones.get(milestone.step)
             if current is None or (milestone.done and not current.done):

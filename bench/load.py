@@ -117,7 +117,7 @@ def build_plan(coordinators: int) -> dict[str, Any]:
     accounts = []
     for user, municipality in chosen:
         ags = municipality.ags
-        documents = [document.url for document in collect(municipality, user)["documents"]]
+        documents = [document.url for document in collect(municipality)["documents"]]
         by_view = {url: resolve(url).view_name for url in documents}
         accounts.append(
             {

@@ -21,6 +21,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from asskomm.stored import stored_fragments
 from funding.exports import safe_text
 
 from .exports import german_date, press_text
@@ -51,7 +52,6 @@ from .views import (
     page_url,
     paginate,
     series_table,
-    stored_fragments,
     tiles,
 )
 

@@ -6,30 +6,26 @@ eng zusammenarbeitend); their names are listed page by page on /zahlen/kommunen/
 page grows with the register. Consultations, people and notes stay in the staff dashboard.
 """
 
-import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.http import urlencode
-from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
-from . import summary
+from asskomm.stored import kept, stored_fragments
+
 from .exports import count, eur, german_date
 from .forms import PublicMunicipalityListForm
 from .geo import PUBLIC_STATUSES, feature_collection, legend
@@ -49,7 +45,6 @@ from .selectors import (
 )
 from .services import current_attribution
 
-logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
 DESTATIS_ATTRIBUTION = "© Statistisches Bundesamt (Destatis), Gemeindeverzeichnis GV100AD"
@@ -239,24 +234,6 @@ def paginate(query: QueryDict, items: Sequence[T], per_page: int = PAGE_SIZE) ->
 # Public views -----------------------------------------------------------------------------------
 
 
-def kept(key: str, seconds: int, compute: Callable[[], T]) -> T:
-    """``compute()``, kept in the cache under ``key`` for ``seconds``. A cache that is down only
-    costs the computation: the cache is an optimisation, never a failure."""
-    try:
-        found = cache.get(key)
-    except Exception:  # noqa: BLE001
-        logger.warning("Cache unavailable: %s computed without it", key, exc_info=True)
-        return compute()
-    if found is not None:
-        return cast(T, found)
-    value = compute()
-    try:
-        cache.set(key, value, seconds)
-    except Exception:  # noqa: BLE001
-        logger.warning("Cache unavailable: %s not kept", key, exc_info=True)
-    return value
-
-
 def cached(name: str, day: date, compute: Callable[[], T]) -> T:
     """A public figure of a day, from the cache when it was computed in the last minutes.
 
@@ -268,42 +245,6 @@ def cached(name: str, day: date, compute: Callable[[], T]) -> T:
     if not seconds:
         return compute()
     return kept(f"figures:public:{name}:{day.isoformat()}", seconds, compute)
-
-
-# How long a page part drawn from one build of the stored figures is kept. A rebuild (a change)
-# makes a new token and so new keys; with rebuilds every minute on a busy day the time bounds
-# how many builds' parts the cache holds at once (ten), and rendering one anew costs ~10 ms.
-FRAGMENT_SECONDS = 600
-
-
-def stored_fragments(
-    name: str,
-    parts: Sequence[str],
-    templates: dict[str, str],
-    build_context: Callable[[bool], dict[str, Any]],
-) -> dict[str, SafeString]:
-    """Parts of a page drawn only from the figures, rendered once per build of the stored figures.
-
-    While the stored figures are current, the rendered parts are kept in the cache under the
-    build's token, the language and ``parts`` (what else the parts depend on: date, area …), so
-    they are exact: any change to the records means no token until the next rebuild (then the
-    parts are rendered from the records each time) and a new token after it. ``build_context``
-    runs only when the parts are rendered; it is told whether the stored figures are current
-    (then it must not take values from elsewhere that may be older than the build). A cache that
-    is down only costs the rendering.
-    """
-    build = summary.current_build()
-
-    def render() -> dict[str, str]:
-        context = build_context(build is not None)
-        return {part: render_to_string(template, context) for part, template in templates.items()}
-
-    if build is None:
-        rendered = render()
-    else:
-        key = ":".join(["figures", "fragments", name, build, get_language() or "", *parts])
-        rendered = kept(key, FRAGMENT_SECONDS, render)
-    return {part: mark_safe(html) for part, html in rendered.items()}  # noqa: S308 - rendered here
 
 
 @require_safe

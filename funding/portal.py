@@ -16,7 +16,7 @@ from .models import FundingApplication, FundingDecision
 Status = FundingApplication.Status
 
 
-def contribution(municipality: Any, user: Any) -> Contribution:
+def contribution(municipality: Any) -> Contribution:
     applications = list(FundingApplication.objects.filter(municipality=municipality))
     decisions = list(
         FundingDecision.objects.filter(application__municipality=municipality)

@@ -26,7 +26,7 @@ def funding_call_todo(today: date) -> Todo:
     return Todo(text=text % {"opens": date_format(opens), "closes": date_format(closes)}, due=opens)
 
 
-def contribution(municipality: Any, user: Any) -> Contribution:
+def contribution(municipality: Any) -> Contribution:
     """Consultations, council, open requests and minutes of one municipality (4 queries)."""
     first_consultation = municipality.consultations.aggregate(first=Min("date"))["first"]
     councils = list(

@@ -16,12 +16,14 @@ from django.forms.utils import ErrorDict, ErrorList
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.roles import Role
 from asskomm.drafts import draft_delete, draft_load, draft_save
 from asskomm.portal import collect
+from asskomm.stored import stored_fragments
 
 from .forms import (
     ContactForm,
@@ -107,13 +109,20 @@ def portal_entry(request: HttpRequest) -> HttpResponse:
 
 @coordinator_view
 def start(request: HttpRequest, municipality: Municipality) -> HttpResponse:
-    """The municipality's path through ASSKomm, what is due next, and its documents."""
+    """The municipality's path through ASSKomm, what is due next, and its documents.
+
+    The content is the municipality's on the day, the same for each of its coordinators: it is
+    rendered once per build of the stored figures and kept (exact: any change to the tables it
+    reads is noted and renders it anew, ``asskomm.stored``)."""
+    day = timezone.localdate()
+    content = stored_fragments(
+        "portal-start",
+        [str(municipality.pk), day.isoformat()],
+        {"content": "portal/_start_content.html"},
+        lambda _stored: {"municipality": municipality, **collect(municipality)},
+    )["content"]
     return render_portal(
-        request,
-        "portal/start.html",
-        municipality,
-        section="start",
-        **collect(municipality, request.user),
+        request, "portal/start.html", municipality, section="start", content=content
     )
 
 
@@ -386,5 +395,5 @@ def documents(request: HttpRequest, municipality: Municipality) -> HttpResponse:
         "portal/documents.html",
         municipality,
         section="documents",
-        documents=collect(municipality, request.user)["documents"],
+        documents=collect(municipality)["documents"],
     )

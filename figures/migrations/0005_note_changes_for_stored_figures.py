@@ -39,22 +39,27 @@ def _name(table: str, operation: str = "") -> str:
     return f"figures_note_{table}{'_' + operation.lower() if operation else ''}"
 
 
-def add_triggers(apps: Any, schema_editor: Any) -> None:
-    vendor = schema_editor.connection.vendor
-    if vendor == "postgresql":
+def create_function(schema_editor: Any) -> None:
+    if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(
             f"CREATE OR REPLACE FUNCTION {FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS $$ "
             f"BEGIN INSERT INTO {CHANGES} (changed_at) VALUES (now()); RETURN NULL; END; $$;",
             params=None,
         )
-        for table in TABLES:
+
+
+def create_triggers(schema_editor: Any, tables: tuple[str, ...]) -> None:
+    """Note every change to ``tables`` (the function exists: ``create_function``)."""
+    vendor = schema_editor.connection.vendor
+    if vendor == "postgresql":
+        for table in tables:
             schema_editor.execute(
                 f"CREATE TRIGGER {_name(table)} AFTER INSERT OR UPDATE OR DELETE ON {table} "
                 f"FOR EACH STATEMENT EXECUTE FUNCTION {FUNCTION}()",
                 params=None,
             )
     elif vendor == "sqlite":
-        for table in TABLES:
+        for table in tables:
             for operation in OPERATIONS:
                 schema_editor.execute(
                     f"CREATE TRIGGER {_name(table, operation)} AFTER {operation} ON {table} "
@@ -63,16 +68,26 @@ def add_triggers(apps: Any, schema_editor: Any) -> None:
                 )
 
 
-def drop_triggers(apps: Any, schema_editor: Any) -> None:
+def remove_triggers(schema_editor: Any, tables: tuple[str, ...]) -> None:
     vendor = schema_editor.connection.vendor
     if vendor == "postgresql":
-        for table in TABLES:
+        for table in tables:
             schema_editor.execute(f"DROP TRIGGER IF EXISTS {_name(table)} ON {table}")
-        schema_editor.execute(f"DROP FUNCTION IF EXISTS {FUNCTION}()")
     elif vendor == "sqlite":
-        for table in TABLES:
+        for table in tables:
             for operation in OPERATIONS:
                 schema_editor.execute(f"DROP TRIGGER IF EXISTS {_name(table, operation)}")
+
+
+def add_triggers(apps: Any, schema_editor: Any) -> None:
+    create_function(schema_editor)
+    create_triggers(schema_editor, TABLES)
+
+
+def drop_triggers(apps: Any, schema_editor: Any) -> None:
+    remove_triggers(schema_editor, TABLES)
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(f"DROP FUNCTION IF EXISTS {FUNCTION}()")
 
 
 class Migration(migrations.Migration):
