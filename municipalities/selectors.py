@@ -19,14 +19,15 @@ from .models import (
 
 
 def user_has_role(user: Any, role: str) -> bool:
-    return bool(user.is_authenticated) and user.groups.filter(name=role).exists()
+    """Whether the user has the role; the roles are read once per loaded user (per request)."""
+    return bool(user.is_authenticated) and role in user.role_names
 
 
 def is_lpr_staff(user: Any) -> bool:
     """LPR staff (and superusers) see the whole register."""
     if not user.is_authenticated or not user.is_active:
         return False
-    return bool(user.is_superuser) or user.groups.filter(name__in=Role.STAFF).exists()
+    return bool(user.is_superuser) or not user.role_names.isdisjoint(Role.STAFF)
 
 
 def municipalities_visible_to(user: Any) -> QuerySet[Municipality]:
