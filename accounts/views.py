@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from .backends import BACKEND
 from .forms import TwoFactorCodeForm
 from .models import User
 from .services import (
@@ -51,7 +52,7 @@ def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
             user = invitation_accept(token=token, password=form.cleaned_data["new_password1"])
         except ValidationError:
             return render(request, "accounts/invitation_invalid.html", status=410)
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend=BACKEND)
         messages.success(request, _("Your password is set. Welcome to the ASSKomm portal."))
         return redirect("home")
     return render(
