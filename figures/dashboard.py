@@ -24,6 +24,7 @@ from django.views.decorators.http import require_safe
 from asskomm.stored import stored_fragments
 from funding.exports import safe_text
 
+from . import summary
 from .exports import german_date, press_text
 from .forms import FiguresFilterForm, MunicipalityListForm
 from .geo import feature_collection
@@ -85,7 +86,9 @@ ALL_DISTRICTS = ("kreise", "alle")
 def dashboard(request: HttpRequest) -> HttpResponse:
     """Figures for a cut-off date and area: tiles, tables, time series and the map."""
     _check(request)
-    form = FiguresFilterForm(request.GET or None)
+    # Looked up once: the parts kept per build (figures, legend, the selects' options) use it.
+    build = summary.current_build()
+    form = FiguresFilterForm(request.GET or None, build=build)
     day, area = form.choice()
     all_districts = area.is_whole and request.GET.get(ALL_DISTRICTS[0]) == ALL_DISTRICTS[1]
 
@@ -122,13 +125,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             },
         }
 
-    counts = status_counts(day, area)
+    counts = status_counts(day, area, build=build)
     list_url = reverse("figures:dashboard_municipalities")
     fragments = stored_fragments(
         "dashboard",
         [_area_query(day, area), str(all_districts)],
         {"totals": "figures/_dashboard_totals.html", "series": "figures/_dashboard_series.html"},
         figures_context,
+        build=build,
     )
     context = {
         **admin.site.each_context(request),

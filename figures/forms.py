@@ -1,6 +1,8 @@
 """The filters of the figures: the staff dashboard (cut-off date, Polizeidirektion, Kreis) and the
 lists of municipalities (the staff list adds status and search; the public one PD and status)."""
 
+import html
+from collections import OrderedDict
 from collections.abc import Iterator
 from datetime import date
 from typing import Any
@@ -9,8 +11,9 @@ from django import forms
 from django.forms.models import ModelChoiceIterator
 from django.forms.utils import flatatt
 from django.utils import timezone
-from django.utils.html import escape, format_html
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from municipalities.models import District, PoliceDirectorate
@@ -19,12 +22,23 @@ from .exports import german_date
 from .geo import PUBLIC_STATUSES
 from .selectors import LAUNCH, WHOLE, Area, Status
 
+# Options of selects drawn from noted tables (PDs, Kreise), kept per build of the stored figures:
+# (build token, form and field, language) -> [(value, "<option value=…", ">label</option>")].
+_OPTIONS: OrderedDict[tuple[str, ...], list[tuple[str, str, str]]] = OrderedDict()
+_OPTIONS_KEPT = 32
+
 
 class QuickSelect(forms.Select):
     """A select that writes its options directly instead of rendering a template for each: the
     Kreis choice of a deployment for all of Germany has about 400 options, which Django's
     per-option templates took some 30 ms to render; this takes well under one. Flat choices
-    only (no option groups)."""
+    only (no option groups).
+
+    ``kept_as``: set (by the form) to a key naming the build of the stored figures and the
+    field when the choices come from tables whose changes are noted; then the options are
+    read and written once per build (a change to the tables makes a new build)."""
+
+    kept_as: tuple[str, ...] | None = None
 
     def render(
         self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
@@ -32,12 +46,31 @@ class QuickSelect(forms.Select):
         final_attrs = self.build_attrs(self.attrs, attrs)
         final_attrs["name"] = name
         chosen = {str(item) for item in self.format_value(value)}
-        options = "".join(
-            f'<option value="{escape(key)}"{" selected" if str(key) in chosen else ""}>'
-            f"{escape(label)}</option>"
-            for key, label in self.choices
+        options = None
+        if self.kept_as is not None:
+            key = (*self.kept_as, get_language() or "")
+            options = _OPTIONS.get(key)
+            if options is None:
+                options = _OPTIONS[key] = self._options()
+                while len(_OPTIONS) > _OPTIONS_KEPT:
+                    _OPTIONS.popitem(last=False)
+        listed = "".join(
+            f"{start} selected{end}" if code in chosen else f"{start}{end}"
+            for code, start, end in options or self._options()
         )
-        return format_html("<select{}>{}</select>", flatatt(final_attrs), mark_safe(options))  # noqa: S308 - escaped above
+        return format_html(
+            "<select{}>{}</select>",
+            flatatt(final_attrs),
+            mark_safe(listed),  # noqa: S308 - escaped in _options
+        )
+
+    def _options(self) -> list[tuple[str, str, str]]:
+        """Each choice's value and its option in two halves: " selected" goes between them."""
+        # The standard library's escape (what Django's calls, without its lazy-string wrapper).
+        return [
+            (code, f'<option value="{html.escape(code)}"', f">{html.escape(str(label))}</option>")
+            for code, label in ((str(key), label) for key, label in self.choices)
+        ]
 
 
 class _ValuesIterator(ModelChoiceIterator):
@@ -79,9 +112,17 @@ class FiguresFilterForm(forms.Form):
         empty_label=_("All Kreise"),
     )
 
-    def __init__(self, *args: Any, today: date | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, today: date | None = None, build: str | None = None, **kwargs: Any
+    ) -> None:
+        """``build``: the token of the current build of the stored figures, if the view has it;
+        the PD and Kreis options are then kept for it (their tables' changes are noted)."""
         super().__init__(*args, **kwargs)
         self.today = today or timezone.localdate()
+        if build is not None:
+            for name in ("directorate", "district"):
+                widget = self.fields[name].widget
+                widget.kept_as = (build, type(self).__name__, name)
         widget = self.fields["as_of"].widget
         widget.attrs.update({"min": LAUNCH.isoformat(), "max": self.today.isoformat()})
         self.fields["as_of"].initial = self.today

@@ -70,6 +70,7 @@ from municipalities.models import (
 )
 
 from .models import TrainingCohort
+from .summary import ASK
 
 LAUNCH = date(2019, 2, 6)
 ZERO = Decimal("0.00")
@@ -899,13 +900,17 @@ def municipality_statuses(day: date, area: Area = WHOLE) -> list[MunicipalitySta
     return result
 
 
-def status_counts(day: date, area: Area = WHOLE) -> dict[Status, int]:
+def status_counts(day: date, area: Area = WHOLE, build: str | None = ASK) -> dict[Status, int]:
     """How many municipalities existing on ``day`` have each status (the map's legend): from the
-    stored figures while they are current (one query), else from ``municipality_statuses``."""
+    stored figures while they are current (one query), else from ``municipality_statuses``.
+    ``build``: the current build's token if the caller has it (``summary.ASK``: look it up)."""
     from . import summary
 
     key = _area_key(area)
-    build = summary.current_build() if key is not None else None
+    if key is None:
+        build = None
+    elif build == summary.ASK:
+        build = summary.current_build()
     if build is not None:
         names = {summary.STATUS_PREFIX + status.value: status for status in Status}
         found = summary.read([day], list(names), area=key, build=build).get(None, [{}])[0]

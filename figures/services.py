@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -174,8 +175,14 @@ def boundaries_import(
 
 
 def current_attribution() -> str:
-    latest = BoundaryImport.objects.filter(boundaries__isnull=False).first()
-    return latest.attribution if latest else ""
+    """The attribution of the newest import that still draws a boundary (the map's credit line).
+
+    An EXISTS per import, newest first, rather than a join with every boundary."""
+    drawn = Boundary.objects.filter(source=OuterRef("pk"))
+    return (
+        BoundaryImport.objects.filter(Exists(drawn)).values_list("attribution", flat=True).first()
+        or ""
+    )
 
 
 # Yearly reports ---------------------------------------------------------------------------------

@@ -467,6 +467,11 @@ def _insert(connection: Any, steps: Sequence[tuple[str, str, date, Any]]) -> Non
     )
 
 
+# Passed as ``build`` to the readers: "look the current build up" (one query). A page that reads
+# several parts looks it up once and passes the token on (or None: count from the records).
+ASK = "ask"
+
+
 def current_build() -> str | None:
     """The token of the stored figures if they hold every change, else None (one query)."""
     with _connection().cursor() as cursor:

@@ -12,6 +12,8 @@ from figures.models import Boundary, BoundaryImport
 from figures.selectors import municipality_statuses
 from figures.services import current_attribution
 
+from ..factories import MunicipalityFactory
+
 pytestmark = pytest.mark.django_db
 ATTRIBUTION = "© GeoBasis-DE / BKG (2021) (Daten verändert), dl-de/by-2-0, VG5000 Stand 01.01.2021"
 
@@ -102,3 +104,26 @@ def test_an_attribution_is_required(saxony, tmp_path) -> None:
     assert current_attribution() == "© Test"
     with pytest.raises(CommandError, match="nicht gefunden"):
         load(tmp_path / "fehlt.geojson")
+
+
+def test_the_attribution_is_that_of_the_newest_import_still_drawn() -> None:
+    """The map credits the import its boundaries come from: an import that drew none (or whose
+    boundaries were all replaced) is skipped; without any boundary there is no credit line."""
+    assert current_attribution() == ""
+    town = MunicipalityFactory()
+
+    def an_import(attribution: str) -> BoundaryImport:
+        return BoundaryImport.objects.create(
+            source="x.geojson", sha256="0" * 64, attribution=attribution, features=1, matched=1
+        )
+
+    older = an_import("© älter")
+    outline = {"type": "Polygon", "coordinates": [[[13, 51], [13.1, 51], [13, 51.1], [13, 51]]]}
+    Boundary.objects.create(
+        municipality=town, source=older, geometry=outline, centroid_lat=51, centroid_lon=13
+    )
+    an_import("© neuer, ohne Grenzen")
+    assert current_attribution() == "© älter"
+    newest = an_import("© neuester")
+    Boundary.objects.filter(municipality=town).update(source=newest)
+    assert current_attribution() == "© neuester"

@@ -318,10 +318,13 @@ def test_the_quick_select_writes_what_djangos_select_would(db: None) -> None:
     from figures.forms import QuickSelect
 
     choices = [("", "Alle Kreise"), ("14612", "Dresden"), ("99", "<b>Kreis & Co</b>")]
+    kept = QuickSelect(attrs={"class": "x"}, choices=choices)
+    kept.kept_as = ("a-build", "TestForm", "district")
     for value in ("", "14612", "99", None):
         quick = QuickSelect(attrs={"class": "x"}, choices=choices).render(
             "district", value, {"id": "d"}
         )
+        assert kept.render("district", value, {"id": "d"}) == quick  # options kept, not the choice
         plain = forms.Select(attrs={"class": "x"}, choices=choices).render(
             "district", value, {"id": "d"}
         )
@@ -333,3 +336,22 @@ def test_the_quick_select_writes_what_djangos_select_would(db: None) -> None:
 
         assert parts(quick) == parts(plain), value
         assert "&lt;b&gt;Kreis &amp; Co&lt;/b&gt;" in quick
+
+
+def test_the_kreis_choice_kept_per_build_shows_a_change_at_once(staff: Client) -> None:
+    """The PD and Kreis options are kept per build of the stored figures: a renamed Kreis is
+    offered under its new name at once, and in the next build."""
+    from figures import summary
+
+    towns = a_few_municipalities()
+    summary.rebuild()
+    district = towns[0].district
+    assert f">{district.name}</option>" in staff.get(DASHBOARD).content.decode()
+    queries = count_queries(staff, DASHBOARD)
+    type(district).objects.filter(pk=district.pk).update(name="Kreis Neuer Name")
+    assert ">Kreis Neuer Name</option>" in staff.get(DASHBOARD).content.decode()
+    summary.rebuild()
+    page = staff.get(DASHBOARD).content.decode()
+    assert ">Kreis Neuer Name</option>" in page
+    assert f">{district.name}</option>" not in page
+    assert count_queries(staff, DASHBOARD) == queries
