@@ -354,3 +354,23 @@ def test_the_command_and_the_scheduled_task(saxony, capsys, settings) -> None:
     schedule = settings.CELERY_BEAT_SCHEDULE["rebuild-stored-figures"]
     assert schedule["task"] == rebuild_stored_figures.name
     assert schedule["schedule"] <= 60
+
+
+def test_what_one_build_gave_is_read_once_and_handed_out_as_copies(saxony) -> None:
+    """Within a build a repeated figure costs only the look-up of the build; each caller gets
+    its own values (changing them changes nothing for the next)."""
+    from figures import selectors
+
+    day = date(2023, 12, 31)
+    summary.rebuild()
+    selectors._CLEANED.clear()
+    summary._ANSWERS.clear()
+    first = figures_by_district(day)
+    assert queries(figures_by_district, day) == 2  # is it current; the Kreise
+    assert queries(figures_as_of, day) == 2  # is it current; the steps (first time)
+    assert queries(figures_as_of, day) == 1
+    advised = first[0].values["municipalities_advised"]
+    first[0].values["municipalities_advised"] = advised + 1000
+    figures_as_of(day)["municipalities_advised"] = -1
+    assert figures_by_district(day)[0].values["municipalities_advised"] == advised
+    assert figures_as_of(day) == _evaluate_live([day])[None][0]
