@@ -1,0 +1,102 @@
+"""The rows of the staff lists drawn by ``asskomm.admin_lists.list_rows`` (issue #9): the HTML
+Django's ``items_for_result`` draws, cell for cell, on every list of a ``ListRowsMixin`` admin."""
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.contrib import admin
+from django.contrib.admin.templatetags import admin_list
+from django.test import Client
+from django.urls import reverse
+from django.utils import translation
+
+from agreements.models import CoachingProcess, CooperationAgreement
+from analyses.models import SecurityAnalysis
+from asskomm import admin_lists
+from asskomm.admin_lists import ListRowsMixin, list_rows
+from funding.models import FundingApplication, FundingYear, Payment
+from municipalities.models import Municipality, PreventionCouncil
+
+from .factories import ContactFactory, MunicipalityFactory
+from .test_admin_lists_at_scale import make_rows
+
+pytestmark = pytest.mark.django_db
+
+LISTS = sorted(
+    (
+        model
+        for model, model_admin in admin.site._registry.items()
+        if isinstance(model_admin, ListRowsMixin)
+    ),
+    key=lambda model: model._meta.label,
+)
+
+
+@pytest.fixture
+def filled(db: None) -> None:
+    """Rows in every list: empty values, a dissolved municipality, yes/no columns, money."""
+    for model in (CoachingProcess, CooperationAgreement, SecurityAnalysis, PreventionCouncil):
+        make_rows(model, 2)
+    ContactFactory()
+    old = MunicipalityFactory(name="Altgemeinde <b>", is_model_municipality=True)
+    old.dissolved_on = date(2023, 1, 1)
+    old.successor = MunicipalityFactory()
+    old.save()
+    year = FundingYear.objects.create(
+        year=2026, budget=1_000_000, call_opens="2025-09-01", call_closes="2025-10-31"
+    )
+    for number, amount in (("001", Decimal("1200.50")), ("", None)):
+        FundingApplication.objects.create(
+            funding_year=year,
+            municipality=old,
+            title=f"Projekt & Co {number}",
+            file_number=f"KP-2026-{number}" if number else "",
+            requested_amount=amount,
+        )
+    application = FundingApplication.objects.exclude(file_number="").get()
+    Payment.objects.create(
+        application=application, kind=Payment.Kind.INSTALMENT, amount=1, paid_on=date(2026, 3, 1)
+    )
+
+
+@pytest.mark.parametrize("model", LISTS, ids=lambda model: model._meta.label_lower)
+@pytest.mark.parametrize("params", [{}, {"o": "-2", "q": "a&b"}], ids=["plain", "sorted-searched"])
+def test_each_row_is_the_html_django_draws(
+    client: Client, administrator: Any, filled: None, model: Any, params: dict[str, str]
+) -> None:
+    client.force_login(administrator)
+    url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+    response = client.get(url, params)
+    assert response.status_code == 200
+    cl = response.context["cl"]
+    with translation.override("de"):
+        django_rows = [
+            "".join(admin_list.items_for_result(cl, row, None)) for row in cl.result_list
+        ]
+        drawn = [str(row[0]) for row in list_rows(cl)["results"]]
+    assert drawn == django_rows
+    if params == {} and model in (Municipality, FundingApplication):
+        assert drawn, "rows to compare"
+        assert all(row in response.content.decode() for row in drawn)
+
+
+def test_the_lists_draw_their_rows_through_list_rows(
+    client: Client, administrator: Any, filled: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    drawn: list[Any] = []
+    original = admin_lists._Rows.__init__
+
+    def counting(self: Any, cl: Any) -> None:
+        drawn.append(cl.model)
+        original(self, cl)
+
+    monkeypatch.setattr(admin_lists._Rows, "__init__", counting)
+    client.force_login(administrator)
+    client.get(reverse("admin:municipalities_municipality_changelist"))
+    assert drawn == [Municipality]
+
+    # An admin without the mixin (here one with editable rows) is drawn by Django.
+    client.get(reverse("admin:municipalities_topic_changelist"))
+    assert drawn == [Municipality]
