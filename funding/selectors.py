@@ -12,7 +12,15 @@ from django.utils.translation import gettext as _
 from asskomm.verification import VerifiedDocument
 from municipalities.selectors import is_lpr_staff, municipalities_visible_to
 
-from .models import ZERO, FundingApplication, FundingDecision, FundingYear, Payment
+from .models import (
+    ZERO,
+    ApplicationTotal,
+    FundingApplication,
+    FundingDecision,
+    FundingYear,
+    Payment,
+    PaymentTotal,
+)
 
 MONEY_FIELD: DecimalField = DecimalField(max_digits=12, decimal_places=2)
 
@@ -65,6 +73,38 @@ def year_totals(year: FundingYear) -> dict[str, Decimal]:
         "paid": paid["total"] or ZERO,
         "free": year.free,
     }
+
+
+def kept_year_totals() -> dict[int, dict[str, Any]]:
+    """Per funding year, from the totals the database keeps (migration 0007), in two small
+    queries: ``applications`` (count), ``requested_all`` and ``approved`` (sums over every
+    application), ``requested`` (without drafts and withdrawn ones, as ``year_totals``) and
+    ``paid``. Exact: the triggers update them in the transaction of every write."""
+    not_requested = {FundingApplication.Status.DRAFT, FundingApplication.Status.WITHDRAWN}
+    years: dict[int, dict[str, Any]] = {}
+
+    def year(pk: int) -> dict[str, Any]:
+        zero = {"applications": 0, "requested_all": ZERO, "requested": ZERO, "approved": ZERO}
+        return years.setdefault(pk, {**zero, "paid": ZERO})
+
+    for total in ApplicationTotal.objects.order_by():
+        figures = year(total.funding_year_id)
+        figures["applications"] += total.applications
+        figures["requested_all"] += total.requested
+        figures["approved"] += total.approved
+        if total.status not in not_requested:
+            figures["requested"] += total.requested
+    for paid in PaymentTotal.objects.order_by():
+        year(paid.funding_year_id)["paid"] += paid.amount
+    return years
+
+
+def kept_application_count(year_id: int | None = None) -> int:
+    """How many applications there are (in one funding year), from the kept totals."""
+    totals = ApplicationTotal.objects.order_by()
+    if year_id is not None:
+        totals = totals.filter(funding_year_id=year_id)
+    return int(totals.aggregate(n=Sum("applications"))["n"] or 0)
 
 
 def open_funding_years(today: Any) -> QuerySet[FundingYear]:

@@ -94,6 +94,10 @@ WITHOUT_HISTORY = {
     "figures.figurestep": "derived from records with history",
     "figures.figureschange": "trigger bookkeeping",
     "figures.figuresbuild": "rebuild bookkeeping",
+    # Sums of the applications and payments per funding year, kept by database triggers
+    # (funding/0007): derived from records with history, never written from Python.
+    "funding.applicationtotal": "derived from records with history",
+    "funding.paymenttotal": "derived from records with history",
 }
 
 
