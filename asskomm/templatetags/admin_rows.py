@@ -1,12 +1,13 @@
 """``{% list_rows cl %}``: Django's ``{% result_list cl %}`` with the rows of ``ListRowsMixin``
-admins drawn by ``asskomm.admin_lists.list_rows`` (same HTML, less work per cell)."""
+admins drawn by ``asskomm.admin_lists.list_rows`` (same HTML, less work per cell);
+``{% year_hierarchy cl %}``: Django's ``{% date_hierarchy cl %}``, its years found per year."""
 
 from typing import Any
 
 from django.contrib.admin.templatetags.base import InclusionAdminNode
 from django.template import Library
 
-from asskomm.admin_lists import list_rows
+from asskomm.admin_lists import list_rows, year_hierarchy
 
 register = Library()
 
@@ -18,5 +19,16 @@ def list_rows_tag(parser: Any, token: Any) -> InclusionAdminNode:
         token,
         func=list_rows,
         template_name="change_list_results.html",
+        takes_context=False,
+    )
+
+
+@register.tag(name="year_hierarchy")
+def year_hierarchy_tag(parser: Any, token: Any) -> InclusionAdminNode:
+    return InclusionAdminNode(
+        parser,
+        token,
+        func=year_hierarchy,
+        template_name="date_hierarchy.html",
         takes_context=False,
     )

@@ -1,0 +1,74 @@
+"""The admin's date navigation: the years found by one look-up each, as Django lists them."""
+
+from datetime import date
+from typing import Any
+
+import pytest
+from django.contrib.admin.templatetags.admin_list import date_hierarchy
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from asskomm.admin_lists import year_hierarchy
+from municipalities.models import Consultation
+
+from .factories import MunicipalityFactory
+
+pytestmark = pytest.mark.django_db
+LIST = "/admin/municipalities/consultation/"
+
+
+def changelist(client: Client, query: str = "") -> Any:
+    response = client.get(f"{LIST}{query}")
+    assert response.status_code == 200
+    return response.context["cl"]
+
+
+@pytest.fixture
+def staff(client: Client, officer: Any) -> Client:
+    client.force_login(officer)
+    return client
+
+
+def consult(town: Any, *days: date, kind: str = "beratung") -> None:
+    for day in days:
+        Consultation.objects.create(municipality=town, date=day, kind=kind)
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["", "?kind=erstkontakt", "?q=Nirgendwo", "?date__year=2021", "?date__year=2021&date__month=3"],
+)
+def test_the_years_are_django_s_years(staff: Client, query: str) -> None:
+    town = MunicipalityFactory()
+    # 2020 without a consultation; 2019 only with a first contact.
+    consult(town, date(2019, 12, 31), kind="erstkontakt")
+    consult(town, date(2021, 1, 1), date(2021, 3, 5), date(2022, 7, 1), date(2024, 12, 31))
+    cl = changelist(staff, query)
+    assert year_hierarchy(cl) == date_hierarchy(cl)
+
+
+def test_one_year_opens_that_year_as_django_does(staff: Client) -> None:
+    consult(MunicipalityFactory(), date(2023, 2, 1), date(2023, 9, 1))
+    cl = changelist(staff)
+    shown = year_hierarchy(cl)
+    assert shown == date_hierarchy(cl)
+    assert shown is not None
+    assert [choice["title"] for choice in shown["choices"]] == ["Februar 2023", "September 2023"]
+
+
+def test_the_years_cost_two_small_queries_instead_of_a_distinct_over_every_row(
+    staff: Client,
+) -> None:
+    town = MunicipalityFactory()
+    consult(town, date(2019, 5, 1), date(2026, 5, 1))
+    cl = changelist(staff)
+    with CaptureQueriesContext(connection) as captured:
+        shown = year_hierarchy(cl)
+    assert shown is not None
+    assert [choice["title"] for choice in shown["choices"]] == ["2019", "2026"]
+    assert len(captured) == 2
+    assert not any("DISTINCT" in query["sql"] for query in captured.captured_queries)
+    page = staff.get(LIST).content.decode()
+    assert "?date__year=2019" in page
+    assert "?date__year=2022" not in page
