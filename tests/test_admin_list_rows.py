@@ -17,7 +17,7 @@ from analyses.models import SecurityAnalysis
 from asskomm import admin_lists
 from asskomm.admin_lists import ListRowsMixin, list_rows
 from funding.models import FundingApplication, FundingYear, Payment
-from municipalities.models import Municipality, PreventionCouncil
+from municipalities.models import Municipality, PoliceDirectorate, PreventionCouncil
 
 from .factories import ContactFactory, MunicipalityFactory
 from .test_admin_lists_at_scale import make_rows
@@ -100,3 +100,35 @@ def test_the_lists_draw_their_rows_through_list_rows(
     # An admin without the mixin (here one with editable rows) is drawn by Django.
     client.get(reverse("admin:municipalities_topic_changelist"))
     assert drawn == [Municipality]
+
+
+def test_the_filters_are_the_html_django_draws(client: Client, administrator: Any) -> None:
+    """``templates/admin/filter.html`` writes a filter's items in Python: the same HTML as the
+    template loop of Django's own ``admin/filter.html`` (whitespace aside)."""
+    import re
+    from pathlib import Path
+
+    import django.contrib.admin
+    from django.template import Context, Template
+    from django.template.loader import get_template
+
+    PoliceDirectorate.objects.create(code="muehle", name='PD <i> & "Mühle"', seat="Ort")
+    client.force_login(administrator)
+    response = client.get(reverse("admin:municipalities_municipality_changelist"), {"q": "ü"})
+    assert response.status_code == 200
+    cl = response.context["cl"]
+    original = Template(
+        (Path(django.contrib.admin.__file__).parent / "templates/admin/filter.html").read_text()
+    )
+
+    def same(html: str) -> str:
+        return re.sub(r"\s+", " ", html).strip()
+
+    specs = [spec for spec in cl.filter_specs if spec.template == "admin/filter.html"]
+    assert len(specs) >= 3
+    with translation.override("de"):
+        for spec in specs:
+            context = {"title": spec.title, "choices": list(spec.choices(cl)), "spec": spec}
+            ours = get_template("admin/filter.html").render(context)
+            assert same(ours) == same(original.render(Context(context))), spec.title
+            assert same(ours) in same(response.content.decode())

@@ -48,13 +48,27 @@ def test_the_years_are_django_s_years(staff: Client, query: str) -> None:
     assert year_hierarchy(cl) == date_hierarchy(cl)
 
 
-def test_one_year_opens_that_year_as_django_does(staff: Client) -> None:
-    consult(MunicipalityFactory(), date(2023, 2, 1), date(2023, 9, 1))
+@pytest.mark.parametrize(
+    ("days", "titles"),
+    [
+        ((date(2023, 2, 1), date(2023, 9, 1)), ["Februar 2023", "September 2023"]),
+        ((date(2023, 2, 1), date(2023, 2, 7)), ["1. Februar", "7. Februar"]),
+    ],
+    ids=["one-year", "one-month"],
+)
+def test_one_year_or_month_opens_as_django_opens_it(
+    staff: Client, days: tuple[date, ...], titles: list[str]
+) -> None:
+    consult(MunicipalityFactory(), *days)
     cl = changelist(staff)
-    shown = year_hierarchy(cl)
-    assert shown == date_hierarchy(cl)
+    with CaptureQueriesContext(connection) as django_s:
+        expected = date_hierarchy(cl)
+    with CaptureQueriesContext(connection) as ours:
+        shown = year_hierarchy(cl)
+    assert shown == expected
     assert shown is not None
-    assert [choice["title"] for choice in shown["choices"]] == ["Februar 2023", "September 2023"]
+    assert [choice["title"] for choice in shown["choices"]] == titles
+    assert len(ours) == len(django_s) == 2
 
 
 def test_the_years_cost_two_small_queries_instead_of_a_distinct_over_every_row(

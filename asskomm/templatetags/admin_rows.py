@@ -1,13 +1,15 @@
 """``{% list_rows cl %}``: Django's ``{% result_list cl %}`` with the rows of ``ListRowsMixin``
 admins drawn by ``asskomm.admin_lists.list_rows`` (same HTML, less work per cell);
-``{% year_hierarchy cl %}``: Django's ``{% date_hierarchy cl %}``, its years found per year."""
+``{% year_hierarchy cl %}``: Django's ``{% date_hierarchy cl %}``, its years found per year;
+``{{ choices|filter_choices }}``: the items of a list filter (``templates/admin/filter.html``)."""
 
 from typing import Any
 
 from django.contrib.admin.templatetags.base import InclusionAdminNode
 from django.template import Library
+from django.utils.safestring import SafeString
 
-from asskomm.admin_lists import list_rows, year_hierarchy
+from asskomm.admin_lists import filter_items, list_rows, year_hierarchy
 
 register = Library()
 
@@ -32,3 +34,8 @@ def year_hierarchy_tag(parser: Any, token: Any) -> InclusionAdminNode:
         template_name="date_hierarchy.html",
         takes_context=False,
     )
+
+
+@register.filter
+def filter_choices(choices: Any) -> SafeString:
+    return filter_items(choices)
