@@ -73,6 +73,26 @@ class QuickSelect(forms.Select):
         ]
 
 
+class QuickDateInput(forms.DateInput):
+    """A date input written directly, as ``QuickSelect`` writes its select: Django's widget
+    templates (input, attrs) cost a quarter of a millisecond for one field."""
+
+    def render(
+        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
+    ) -> SafeString:
+        # As django/forms/widgets/input.html and attrs.html write it, in their order.
+        written = [f'<input type="{html.escape(self.input_type)}" name="{html.escape(name)}"']
+        shown = self.format_value(value)
+        if shown is not None:
+            written.append(f' value="{html.escape(str(shown))}"')
+        for key, item in self.build_attrs(self.attrs, attrs).items():
+            if item is True:
+                written.append(f" {html.escape(key)}")
+            elif item is not False and item is not None:
+                written.append(f' {html.escape(key)}="{html.escape(str(item))}"')
+        return mark_safe("".join(written) + ">")  # noqa: S308 - escaped above
+
+
 class _ValuesIterator(ModelChoiceIterator):
     """(key, name) pairs straight from the database, without building a model instance each."""
 
@@ -95,7 +115,7 @@ class FiguresFilterForm(forms.Form):
     as_of = forms.DateField(
         label=_("Figures as of"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=QuickDateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     directorate = QuickModelChoiceField(
         label=_("Police directorate"),

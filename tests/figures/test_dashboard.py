@@ -355,3 +355,27 @@ def test_the_kreis_choice_kept_per_build_shows_a_change_at_once(staff: Client) -
     assert ">Kreis Neuer Name</option>" in page
     assert f">{district.name}</option>" not in page
     assert count_queries(staff, DASHBOARD) == queries
+
+
+def test_the_quick_date_input_and_labels_are_what_django_writes(staff: Client) -> None:
+    """The filter's date field and labels are written directly (as the selects are): the same
+    HTML as Django's widget templates and ``label_tag``."""
+    from django import forms
+
+    from figures.forms import FiguresFilterForm, QuickDateInput
+
+    attrs = {"type": "date", "min": "2019-02-06"}
+    for value in (None, date(2026, 3, 4), "2026-99-01", "", '"><b>'):
+        for extra in ({}, {"required": True, "disabled": False, "data-x": 'a"b'}):
+            quick = QuickDateInput(attrs=attrs, format="%Y-%m-%d").render(
+                "as_of", value, {"id": "id_as_of", **extra}
+            )
+            plain = forms.DateInput(attrs=attrs, format="%Y-%m-%d").render(
+                "as_of", value, {"id": "id_as_of", **extra}
+            )
+            assert quick == plain, (value, extra)
+    page = staff.get(DASHBOARD, {"as_of": "2023-06-30"}).content.decode()
+    form = FiguresFilterForm({"as_of": "2023-06-30"})
+    for field in form:
+        assert str(field.label_tag()) in page
+        assert str(field) in page
