@@ -156,7 +156,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             (STATUS_COLOURS[status], status.label, counts[status]) for status in reversed(Status)
         ],
         "map_url": _map_url(day, area),
-        "attribution": current_attribution(),
+        "attribution": current_attribution(build),
     }
     return TemplateResponse(request, "figures/dashboard.html", context)
 

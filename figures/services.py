@@ -174,15 +174,28 @@ def boundaries_import(
     )
 
 
-def current_attribution() -> str:
+# The credit line per build of the stored figures (the boundaries' changes are noted: a new
+# import means a new build), for pages that know the build: no query while it is current.
+_ATTRIBUTIONS: dict[str, str] = {}
+
+
+def current_attribution(build: str | None = None) -> str:
     """The attribution of the newest import that still draws a boundary (the map's credit line).
 
-    An EXISTS per import, newest first, rather than a join with every boundary."""
+    An EXISTS per import, newest first, rather than a join with every boundary. ``build``: the
+    current build's token, if the caller has it; the answer is then kept for that build."""
+    if build is not None and build in _ATTRIBUTIONS:
+        return _ATTRIBUTIONS[build]
     drawn = Boundary.objects.filter(source=OuterRef("pk"))
-    return (
+    found = (
         BoundaryImport.objects.filter(Exists(drawn)).values_list("attribution", flat=True).first()
         or ""
     )
+    if build is not None:
+        if len(_ATTRIBUTIONS) >= 16:
+            _ATTRIBUTIONS.clear()
+        _ATTRIBUTIONS[build] = found
+    return found
 
 
 # Yearly reports ---------------------------------------------------------------------------------

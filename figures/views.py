@@ -26,6 +26,7 @@ from django.views.decorators.http import require_safe
 
 from asskomm.stored import kept, stored_fragments
 
+from . import summary
 from .exports import count, eur, german_date
 from .forms import PublicMunicipalityListForm
 from .geo import PUBLIC_STATUSES, feature_collection, legend
@@ -251,6 +252,7 @@ def cached(name: str, day: date, compute: Callable[[], T]) -> T:
 def public(request: HttpRequest) -> HttpResponse:
     """The current figures, how many municipalities take part and the map, without login."""
     day = timezone.localdate()
+    build = summary.current_build()  # once, for the kept figures and the map's credit line
 
     def figures_context(stored: bool) -> dict[str, Any]:
         # From the stored figures: exact and quick. Counted from the records: kept a few minutes.
@@ -293,9 +295,10 @@ def public(request: HttpRequest) -> HttpResponse:
                 "participation": "figures/_public_participation.html",
             },
             figures_context,
+            build=build,
         ),
         "legend": [(colour, label, None) for colour, label in legend(public=True)],
-        "attribution": current_attribution(),
+        "attribution": current_attribution(build),
         "destatis": DESTATIS_ATTRIBUTION,
     }
     return render(request, "figures/public.html", context)

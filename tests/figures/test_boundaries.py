@@ -3,6 +3,7 @@
 import json
 from io import StringIO
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -127,3 +128,34 @@ def test_the_attribution_is_that_of_the_newest_import_still_drawn() -> None:
     newest = an_import("© neuester")
     Boundary.objects.filter(municipality=town).update(source=newest)
     assert current_attribution() == "© neuester"
+
+
+def test_the_attribution_kept_per_build_follows_a_new_import(client: Any) -> None:
+    """Pages that know the build keep the credit line for it: a new import is a change to noted
+    tables, so the page reads it at once, and the next build has it."""
+    from figures import summary
+
+    town = MunicipalityFactory()
+    outline = {"type": "Polygon", "coordinates": [[[13, 51], [13.1, 51], [13, 51.1], [13, 51]]]}
+    first = BoundaryImport.objects.create(
+        source="a.geojson", sha256="0" * 64, attribution="© erste", features=1, matched=1
+    )
+    Boundary.objects.create(
+        municipality=town, source=first, geometry=outline, centroid_lat=51, centroid_lon=13
+    )
+    summary.rebuild()
+    build = summary.current_build()
+    assert build is not None
+    assert current_attribution(build) == "© erste"
+    assert "© erste" in client.get("/zahlen/").content.decode()
+
+    second = BoundaryImport.objects.create(
+        source="b.geojson", sha256="1" * 64, attribution="© zweite", features=1, matched=1
+    )
+    Boundary.objects.filter(municipality=town).update(source=second)
+
+    assert summary.current_build() is None  # the import is noted
+    assert "© zweite" in client.get("/zahlen/").content.decode()
+    summary.rebuild()
+    assert current_attribution(summary.current_build()) == "© zweite"
+    assert "© zweite" in client.get("/zahlen/").content.decode()

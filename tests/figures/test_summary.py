@@ -43,8 +43,8 @@ from .test_figures import queries
 
 pytestmark = pytest.mark.django_db
 TRIGGERS = import_module("figures.migrations.0005_note_changes_for_stored_figures")
-# Every noted table: the figures' (0005) and the further ones of the start page (0007).
-NOTED = import_module("figures.migrations.0007_note_changes_for_the_start_page").NOTED
+# Every noted table: the figures' (0005), the start page's (0007) and the map's credit (0008).
+NOTED = import_module("figures.migrations.0008_note_changes_for_the_map_attribution").NOTED
 FROZEN = datetime(2020, 1, 1, tzinfo=UTC)
 
 
