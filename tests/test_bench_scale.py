@@ -46,6 +46,17 @@ def test_a_run_that_meets_every_target_misses_nothing() -> None:
 def test_each_kind_of_miss_is_named() -> None:
     slow_figures = run(figures_ratio={"figures_as_of": 3.5})
     assert scale._target_check(slow_figures)["missed"] == ["figures_as_of: 0.002 s, 3.5× Saxony"]
+    # A call answering with a row per Kreis is judged per row, and named with both ratios.
+    per_kreis = run(
+        figures_ratio={"figures_as_of": 2.0, "figures_by_district": 15.0},
+        figures_ratio_per_row={"figures_by_district": 0.5},
+        germany__figures_seconds={"figures_as_of": 0.002, "figures_by_district": 0.02},
+    )
+    assert scale._target_check(per_kreis)["missed"] == []
+    per_kreis["figures_ratio_per_row"]["figures_by_district"] = 3.2
+    assert scale._target_check(per_kreis)["missed"] == [
+        "figures_by_district: 0.02 s, 15.0× Saxony, 3.2× per row"
+    ]
     over_a_second = run(germany__figures_seconds={"figures_as_of": 1.2})
     assert len(scale._target_check(over_a_second)["missed"]) == 1
     more_queries = run(germany__queries__dashboard={"queries": 11, "status": 200})
