@@ -1,5 +1,6 @@
 """Values every page template may use."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest
@@ -8,13 +9,17 @@ from accounts.roles import Role
 
 
 def portal(request: HttpRequest) -> dict[str, Any]:
-    """The portal's name and the roles of the user, for the navigation."""
+    """The portal's name and the roles of the user, for the navigation.
+
+    The roles are asked for only by templates that use them (the portal's navigation, not the
+    admin's pages): each is a callable, which the template language calls when it is used."""
     user = getattr(request, "user", None)
-    roles: frozenset[str] = frozenset()
-    if user is not None and user.is_authenticated:
-        roles = user.role_names
+
+    def has(role: str) -> Callable[[], bool]:
+        return lambda: user is not None and user.is_authenticated and role in user.role_names
+
     return {
         "portal_name": "ASSKomm-Portal",
-        "is_coach": Role.COACH in roles,
-        "is_coordinator": Role.COORDINATOR in roles,
+        "is_coach": has(Role.COACH),
+        "is_coordinator": has(Role.COORDINATOR),
     }
