@@ -67,6 +67,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     REQUIRED_FIELDS: ClassVar[list[str]] = []
     PERSONAL_DATA_FIELDS = ("email", "first_name", "last_name")
 
+    # The fields __str__ reads: a list loads only these of a related row (asskomm.admin_lists).
+    label_fields: ClassVar[tuple[str, ...]] = ("first_name", "last_name", "email")
+
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")

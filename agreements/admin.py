@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from asskomm.admin_lists import ListRowsMixin
 from asskomm.history_admin import HistoryAdmin
 from asskomm.models import Job
-from municipalities.admin import DistrictListFilter, municipality_names
+from municipalities.admin import MUNICIPALITY_NAMES, DistrictListFilter
 
 from .forms import SignForm, TerminateForm
 from .models import (
@@ -130,6 +130,7 @@ class CooperationAgreementAdmin(ListRowsMixin, HistoryAdmin):
     )
     search_fields = ("=number", "municipalities__name", "=municipalities__ags", "district__name")
     list_select_related = ("police_directorate", "district")
+    list_related_values = MUNICIPALITY_NAMES
     autocomplete_fields = ("municipalities", "district", "police_directorate", "lpr_contact")
     inlines = (SignatoryInline, AgreedMeasureInline, AgreementDocumentInline)
     actions = ("render_documents",)
@@ -185,9 +186,6 @@ class CooperationAgreementAdmin(ListRowsMixin, HistoryAdmin):
         "termination_reason",
     )
 
-    def get_queryset(self, request: HttpRequest) -> QuerySet[CooperationAgreement]:
-        return super().get_queryset(request).prefetch_related(municipality_names())
-
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         # Transitions change the state, never the form; a frozen text is read-only.
         if obj and obj.is_frozen:
@@ -225,7 +223,7 @@ class CooperationAgreementAdmin(ListRowsMixin, HistoryAdmin):
     def parties(self, agreement: CooperationAgreement) -> str:
         if agreement.district is not None:
             return agreement.district.name
-        return ", ".join(m.name for m in agreement.municipality_rows)  # type: ignore[attr-defined]
+        return ", ".join(agreement.municipality_names)  # type: ignore[attr-defined]
 
     @admin.action(
         description=_("Render the PDFs of the selected agreements"), permissions=["change"]
@@ -466,14 +464,12 @@ class CoachingProcessAdmin(ListRowsMixin, HistoryAdmin):
     )
     search_fields = ("municipalities__name", "=municipalities__ags", "coach__last_name")
     list_select_related = ("coach",)
+    list_related_values = MUNICIPALITY_NAMES
     show_full_result_count = False
     autocomplete_fields = ("municipalities", "coach")
     inlines = (CoachingSessionInline,)
     date_hierarchy = "requested_on"
 
-    def get_queryset(self, request: HttpRequest) -> QuerySet[CoachingProcess]:
-        return super().get_queryset(request).prefetch_related(municipality_names())
-
     @admin.display(description=_("municipalities"))
     def municipality_list(self, process: CoachingProcess) -> str:
-        return ", ".join(m.name for m in process.municipality_rows)  # type: ignore[attr-defined]
+        return ", ".join(process.municipality_names)  # type: ignore[attr-defined]

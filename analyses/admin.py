@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from asskomm.admin_lists import ListRowsMixin
 from asskomm.history_admin import HistoryAdmin, ReadOnlyHistoryAdmin
 from asskomm.models import Job
-from municipalities.admin import DistrictListFilter, municipality_names
+from municipalities.admin import MUNICIPALITY_NAMES, DistrictListFilter
 
 from .forms import CsvUploadForm, ReportUploadForm, StageForm
 from .models import (
@@ -112,6 +112,7 @@ class SecurityAnalysisAdmin(ListRowsMixin, HistoryAdmin):
     )
     search_fields = ("title", "municipalities__name", "=municipalities__ags")
     autocomplete_fields = ("municipalities",)
+    list_related_values = MUNICIPALITY_NAMES
     show_full_result_count = False
     inlines = (ChecklistInline, RecommendationInline, ReportDraftInline)
     readonly_fields = (
@@ -147,7 +148,6 @@ class SecurityAnalysisAdmin(ListRowsMixin, HistoryAdmin):
         return (
             super()
             .get_queryset(request)
-            .prefetch_related(municipality_names())
             # A count per listed row, not a GROUP BY of every analysis with its questionnaires.
             .annotate(
                 response_count=Coalesce(
@@ -174,7 +174,7 @@ class SecurityAnalysisAdmin(ListRowsMixin, HistoryAdmin):
 
     @admin.display(description=_("municipalities"))
     def municipality_list(self, analysis: SecurityAnalysis) -> str:
-        return ", ".join(m.name for m in analysis.municipality_rows)  # type: ignore[attr-defined]
+        return ", ".join(analysis.municipality_names)  # type: ignore[attr-defined]
 
     @admin.display(description=_("year"), ordering="year")
     def year_display(self, analysis: SecurityAnalysis) -> str:

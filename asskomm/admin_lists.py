@@ -13,10 +13,11 @@ page (``templates/admin/change_list.html``, tag ``list_rows``).
 import copy
 import datetime
 import html
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
-from django.contrib.admin import helpers
+from django import forms
+from django.contrib.admin import RelatedFieldListFilter, helpers
 from django.contrib.admin.templatetags.admin_list import (  # type: ignore[attr-defined]
     ResultList,
     _boolean_icon,
@@ -28,48 +29,261 @@ from django.contrib.admin.templatetags.admin_list import (  # type: ignore[attr-
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.contrib.admin.utils import (  # type: ignore[attr-defined]
     FieldIsAForeignKeyColumnName,
+    NotRelationField,
     _get_non_gfk_field,
     display_for_field,
     display_for_value,
     get_fields_from_path,
     lookup_field,
 )
+from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
-from django.db import models
-from django.db.models import Exists, Max, Min
+from django.db import connections, models
+from django.db.models import ForeignObjectRel, Max, Min, QuerySet
 from django.urls import NoReverseMatch, reverse
+from django.utils import dateformat
 from django.utils.encoding import iri_to_uri
+from django.utils.formats import get_format, localize
 from django.utils.functional import Promise
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 # Stands for the primary key in the change URL worked out once per page: letters and digits
 # only, which neither the admin's quote() nor reverse() changes.
 PK_MARK = "0listrowspk0"
 
 
+def _attributes(attrs: dict[str, Any]) -> str:
+    """``django/forms/widgets/attrs.html``."""
+    return "".join(
+        f" {_escape(name)}" + ("" if value is True else f'="{_escape(value)}"')
+        for name, value in attrs.items()
+        if value is not False
+    )
+
+
+class _WrittenSelect(forms.Select):
+    """A select drawn as ``django/forms/widgets/select.html`` (and ``select_option.html``)
+    draw it, from the same context, without the template engine."""
+
+    def _render(self, template_name: str, context: dict[str, Any], renderer: Any = None) -> Any:
+        widget = context["widget"]
+        html_ = [f'<select name="{_escape(widget["name"])}"{_attributes(widget["attrs"])}>']
+        for group_name, options, _index in widget["optgroups"]:
+            if group_name:
+                html_.append(f'\n  <optgroup label="{_escape(group_name)}">')
+            for option in options:
+                html_.append(
+                    f'\n  <option value="{_escape(option["value"])}"'
+                    f"{_attributes(option['attrs'])}>{_escape(option['label'])}</option>\n"
+                )
+            if group_name:
+                html_.append("\n  </optgroup>")
+        html_.append("\n</select>")
+        return mark_safe("".join(html_).strip())  # noqa: S308 (escaped above)
+
+
+class _WrittenHiddenInput(forms.HiddenInput):
+    """A hidden input drawn as ``django/forms/widgets/input.html`` draws it."""
+
+    def _render(self, template_name: str, context: dict[str, Any], renderer: Any = None) -> Any:
+        widget = context["widget"]
+        value = "" if widget["value"] is None else f' value="{_escape(widget["value"])}"'
+        return mark_safe(  # noqa: S308 (escaped)
+            f'<input type="{_escape(widget["type"])}" name="{_escape(widget["name"])}"'
+            f"{value}{_attributes(widget['attrs'])}>"
+        )
+
+
+class ActionForm(helpers.ActionForm):
+    """Django's action form, its two fields drawn without the template engine (the select
+    of the actions through four templates cost 0.3 ms of every list)."""
+
+    action = forms.ChoiceField(label=gettext_lazy("Action:"), widget=_WrittenSelect)
+    select_across = forms.BooleanField(
+        label="",
+        required=False,
+        initial=0,
+        widget=_WrittenHiddenInput({"class": "select-across"}),
+    )
+
+
 class ListRowsMixin:
     """For a ModelAdmin (before it in the bases): the row checkbox without the template engine,
-    50 rows a page, and rows drawn by ``list_rows``.
+    50 rows a page, rows drawn by ``list_rows``, filters by a related row that read only its
+    label, and the list's related rows read with only the columns the list shows.
 
     Drawing the rows is most of a list's time (about half at 100 rows: each cell goes through
     ``items_for_result``, each row reverses its URL). Lists that grow with the data (10,000
     municipalities, 100,000 applications at the scale of all of Germany) are searched and
     filtered rather than paged through; 50 rows a page halve what each page costs.
+
+    ``list_related_fields`` names, per path of ``list_select_related``, the columns of that
+    related row the list reads besides the ones its ``__str__`` reads (the model's
+    ``label_fields``); see ``related_columns``.
     """
 
     list_per_page = 50
+    action_form = ActionForm
+    list_related_fields: Mapping[str, tuple[str, ...]] = {}
+    # attribute set on each row of a page: (many-to-many field, column shown, order); see
+    # related_values.
+    list_related_values: Mapping[str, tuple[str, str, tuple[str, ...]]] = {}
 
     def action_checkbox(self, obj: Any) -> SafeString:
-        # As django.contrib.admin.ModelAdmin.action_checkbox renders it (Django's own msgid).
-        label = format_html(_("Select this object for an action - {}"), str(obj))
-        return format_html(
-            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
-            helpers.ACTION_CHECKBOX_NAME,
-            obj.pk,
-            label,
+        return self.action_checkboxes()(obj)
+
+    def action_checkboxes(self) -> Callable[[Any], SafeString]:
+        """The row checkbox as django.contrib.admin.ModelAdmin.action_checkbox renders it
+        (Django's own msgid), translated once for the rows of a page."""
+        start, end = _("Select this object for an action - {}").split("{}", 1)
+        before = format_html(
+            '<input type="checkbox" name="{}" value="', helpers.ACTION_CHECKBOX_NAME
         )
+        between = f'" class="action-select" aria-label="{start}'  # the msgid's text is as-is
+        after = f'{end}">'
+
+        def checkbox(obj: Any) -> SafeString:
+            pk, label = html.escape(str(obj.pk)), html.escape(str(obj))
+            return mark_safe(f"{before}{pk}{between}{label}{after}")  # noqa: S308 (escaped)
+
+        return checkbox
+
+    def get_changelist(self, request: Any, **kwargs: Any) -> type[ChangeList]:
+        return ListRowsChangeList
+
+    def get_list_filter(self, request: Any) -> Any:
+        """The list's filters, each by a related row whose model names its ``label_fields``
+        (and no filter class of its own) a ``LabelFilter``."""
+        filters = []
+        for entry in super().get_list_filter(request):  # type: ignore[misc]
+            if isinstance(entry, str) and _labelled(self.model, entry):  # type: ignore[attr-defined]
+                entry = (entry, LabelFilter)
+            filters.append(entry)
+        return filters
+
+
+def _labelled(model: Any, path: str) -> bool:
+    """Whether the list filter ``path`` of ``model`` ends in a foreign key or many-to-many field
+    to a model with ``label_fields``."""
+    try:
+        field = get_fields_from_path(model, path)[-1]
+    except (FieldDoesNotExist, NotRelationField):
+        return False
+    return (
+        field.is_relation
+        and not isinstance(field, ForeignObjectRel)
+        and field.choices is None
+        and getattr(field.related_model, "label_fields", None) is not None
+    )
+
+
+class LabelFilter(RelatedFieldListFilter):
+    """Django's filter by a related row, its choices read with only the columns their labels
+    need (the related model's ``label_fields``).
+
+    Django builds each choice from the related row's every column: the 57 police directorates,
+    the users and the topics of the consultations' filters cost 1.5 ms at Germany scale, a
+    third of it reading time stamps no label shows. The labels are the rows' ``str()`` still.
+    """
+
+    def field_choices(self, field: Any, request: Any, model_admin: Any) -> Any:
+        related = field.remote_field.model
+        key = field.remote_field.get_related_field().attname
+        rows = related._default_manager.complex_filter(field.get_limit_choices_to())
+        ordering = self.field_admin_ordering(field, request, model_admin)
+        if ordering:
+            rows = rows.order_by(*ordering)
+        return [(getattr(row, key), str(row)) for row in rows.only(key, *related.label_fields)]
+
+
+def related_columns(
+    queryset: QuerySet[Any], paths: Any, extra: Mapping[str, tuple[str, ...]]
+) -> Any:
+    """``queryset`` with the rows joined by ``select_related(*paths)`` read with only their key,
+    the keys to the next row joined, their model's ``label_fields`` and ``extra[path]``.
+
+    A list shows a related row by its ``str()``, rarely a column more; reading each joined row
+    whole built 150 full rows of time stamps and notes per page of the consultations (1.3 ms
+    at Germany scale). A path whose model names no ``label_fields`` is read whole.
+    """
+    if not isinstance(paths, (list, tuple)):
+        return queryset
+    walked = {
+        "__".join(path.split("__")[: depth + 1])
+        for path in paths
+        for depth in range(path.count("__") + 1)
+    }
+    deferred = []
+    for path in sorted(walked):
+        model: Any = get_fields_from_path(queryset.model, path)[-1].related_model
+        labels = getattr(model, "label_fields", None)
+        if labels is None:
+            continue
+        keep = {*labels, *extra.get(path, ())}
+        keep |= {
+            other[len(path) + 2 :].split("__")[0]
+            for other in walked
+            if other.startswith(f"{path}__")
+        }
+        deferred += [
+            f"{path}__{field.name}"
+            for field in model._meta.concrete_fields
+            if not field.primary_key and field.name not in keep
+        ]
+    return queryset.defer(*deferred) if deferred else queryset
+
+
+def related_values(
+    rows: list[Any], model: Any, wanted: Mapping[str, tuple[str, str, tuple[str, ...]]]
+) -> None:
+    """Sets on each of ``rows``, for each ``attribute: (field, column, order)`` of ``wanted``,
+    the list of ``column`` of the rows its many-to-many ``field`` relates it to, in ``order``
+    (columns of the related model): one query of (row, value) pairs each.
+
+    A prefetch builds a related row for every pair: 1.3 ms for the topics of a page of
+    consultations at Germany scale, the pairs alone 0.5 ms.
+    """
+    ids = [row.pk for row in rows]
+    for attribute, (name, column, order) in wanted.items():
+        values: dict[Any, list[Any]] = {pk: [] for pk in ids}
+        if ids:
+            field = model._meta.get_field(name)
+            source, target = field.m2m_field_name(), field.m2m_reverse_field_name()
+            pairs = (
+                field.remote_field.through._default_manager.filter(**{f"{source}__in": ids})
+                .order_by(*(f"{target}__{term}" for term in order))
+                .values_list(source, f"{target}__{column}")
+            )
+            for pk, value in pairs:
+                values[pk].append(value)
+        for row in rows:
+            setattr(row, attribute, values[row.pk])
+
+
+class ListRowsChangeList(ChangeList):
+    """The change list of a ``ListRowsMixin`` admin: its page's related rows read narrow
+    (``related_columns``), the values of its many-to-many columns as pairs
+    (``related_values``). Only the page: an action gets the rows whole."""
+
+    def narrow(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        return related_columns(
+            queryset,
+            self.list_select_related,
+            getattr(self.model_admin, "list_related_fields", {}),
+        )
+
+    def get_results(self, request: Any) -> None:
+        super().get_results(request)
+        if isinstance(self.result_list, QuerySet):
+            self.result_list = self.narrow(self.result_list)
+        wanted = getattr(self.model_admin, "list_related_values", None)
+        if wanted and not self.list_editable:  # an editable list's formset takes a QuerySet
+            rows = list(self.result_list)
+            related_values(rows, self.model, wanted)
+            self.result_list = rows
 
 
 def _escape(value: Any) -> str:
@@ -97,6 +311,8 @@ class _Column:
         except (FieldDoesNotExist, FieldIsAForeignKeyColumnName):
             if callable(name):
                 self.call = name
+            elif name == "action_checkbox" and isinstance(model_admin, ListRowsMixin):
+                self.call = model_admin.action_checkboxes()
             elif hasattr(model_admin, name) and name != "__str__":
                 self.call = getattr(model_admin, name)
         field = self.field
@@ -110,6 +326,32 @@ class _Column:
         self.nowrap = field is not None and isinstance(
             field, (models.DateField, models.TimeField, models.ForeignKey)
         )
+        # What display_for_field works out for every cell: the labels of a field with choices
+        # (a dict built per cell), the date format of a date field (looked up per cell).
+        self.labels: dict[Any, Any] | None = None
+        self.day_format: str | None = None
+        flat = getattr(field, "flatchoices", None) if field is not None else None
+        if flat:
+            try:
+                self.labels = {
+                    value: str(label) if isinstance(label, Promise) else label
+                    for value, label in flat
+                }
+            except TypeError:  # unhashable choices: display_for_field's own way
+                self.labels = None
+        elif isinstance(field, models.DateField) and not isinstance(field, models.DateTimeField):
+            self.day_format = str(get_format("DATE_FORMAT"))
+
+    def display(self, value: Any, empty: Any) -> Any:
+        """``display_for_field(value, self.field, empty, avoid_link=self.link)``."""
+        if self.labels is not None:
+            try:
+                return self.labels.get(value, empty)
+            except TypeError:
+                pass
+        elif self.day_format is not None and type(value) is datetime.date:
+            return dateformat.format(value, self.day_format)
+        return display_for_field(value, self.field, empty, avoid_link=self.link)
 
     def lookup(self, result: Any, model_admin: Any) -> tuple[Any, Any, Any]:
         """``lookup_field`` for this column: (field, attribute, value)."""
@@ -197,7 +439,7 @@ class _Rows:
                 elif column.yes_no and (value is True or value is False or value is None):
                     shown = self.icons[value]
                 else:
-                    shown = display_for_field(value, field, empty, avoid_link=column.link)
+                    shown = column.display(value, empty)
                 nowrap = column.nowrap
         if nowrap:
             classes += " nowrap"
@@ -232,6 +474,48 @@ def list_rows(cl: Any) -> dict[str, Any]:
     }
 
 
+def list_actions(context: Any) -> SafeString:
+    """Django's ``{% admin_actions %}`` (``admin/actions.html``) for the lists of a
+    ``ListRowsMixin`` admin, the same HTML written in Python (the form's fields drawn by their
+    widgets, see ``ActionForm``).
+
+    The inclusion tag resolved each of its variables through the page's whole context and
+    translated its texts in the template: 0.4 ms of every list at Germany scale."""
+    # As Django's tag: counts the action bars of the page (its buttons' "index").
+    context["action_index"] = index = context.get("action_index", -1) + 1
+    fields = "".join(
+        f"<label>{_escape(field.label)} {field}</label>" if field.label else str(field)
+        for field in context["action_form"]
+    )
+    # The texts of the template: literals, not escaped there either.
+    parts = [
+        f'<div class="actions">\n    {fields}\n    <button type="submit" class="button" '
+        f'title="{_("Run the selected action")}" name="index" value="{index or 0}">'
+        f"{_('Go')}</button>\n"
+    ]
+    cl = context["cl"]
+    if context.get("actions_selection_counter"):
+        shown = len(cl.result_list)
+        parts.append(
+            f'    <span class="action-counter" data-actions-icnt="{shown}">'
+            f"{_escape(context.get('selection_note', ''))}</span>\n"
+        )
+        if cl.result_count != shown:
+            every = _("Select all %(total_count)s %(module_name)s") % {
+                "total_count": _escape(localize(cl.result_count)),
+                "module_name": _escape(context.get("module_name", "")),
+            }
+            across = _("Click here to select the objects across all pages")
+            parts.append(
+                f'    <span class="all hidden">{_escape(context.get("selection_note_all", ""))}'
+                f'</span>\n    <span class="question hidden">\n        <a role="button" '
+                f'href="#" title="{across}">{every}</a>\n    </span>\n    <span class="clear '
+                f'hidden"><a role="button" href="#">{_("Clear selection")}</a></span>\n'
+            )
+    parts.append("</div>")
+    return mark_safe("".join(parts))  # noqa: S308 (values escaped above, texts as Django's)
+
+
 def year_hierarchy(cl: Any) -> dict[str, Any] | None:
     """Django's ``date_hierarchy`` with its first level, the years, found by one look-up per year.
 
@@ -259,18 +543,8 @@ def year_hierarchy(cl: Any) -> dict[str, Any] | None:
         if first.month == last.month:
             opened.params[f"{field_name}__month"] = str(first.month)
         return date_hierarchy(opened)
-    probes = {
-        f"y{year}": Exists(
-            rows.filter(
-                **{
-                    f"{field_name}__gte": datetime.date(year, 1, 1),
-                    f"{field_name}__lt": datetime.date(year + 1, 1, 1),
-                }
-            )
-        )
-        for year in range(first.year, last.year + 1)
-    }
-    found = rows.values(**probes)[:1].get()  # the list has rows: first and last exist
+    years = range(first.year, last.year + 1)
+    found = _years_with_rows(rows, field_name, years)
     return {
         "show": True,
         "back": None,
@@ -281,10 +555,60 @@ def year_hierarchy(cl: Any) -> dict[str, Any] | None:
                 ),
                 "title": str(year),
             }
-            for year in range(first.year, last.year + 1)
-            if found[f"y{year}"]
+            for year in years
+            if year in found
         ],
     }
+
+
+# Stand for the first day of a year and of the next in the one compiled look-up per year: days no
+# list holds (the year 1), found among the look-up's parameters and replaced there.
+YEAR_MARKS = (datetime.date(1, 1, 2), datetime.date(1, 1, 3))
+
+
+def compiled_with_marks(
+    query: Any, using: str, marks: list[Any]
+) -> tuple[str, list[Any], list[int]] | None:
+    """The SQL and parameters of ``query``, and where among the parameters each of ``marks``
+    (values as the database gets them) stands: for one query repeated with other values in
+    their place. None when a mark is not there exactly once (it is then not known which
+    parameter stands for it)."""
+    sql, params = query.get_compiler(using=using).as_sql()
+    places = [[index for index, param in enumerate(params) if param == mark] for mark in marks]
+    if any(len(found) != 1 for found in places):
+        return None
+    return sql, list(params), [found[0] for found in places]
+
+
+def _years_with_rows(rows: Any, field_name: str, years: range) -> set[int]:
+    """The years (of ``years``) with a row of ``rows``: in one query, an EXISTS per year.
+
+    The look-up of one year is compiled once and its SQL repeated with each year's days as
+    parameters; built by the ORM for every year it cost 3 ms of the consultations (8 years)
+    and 6 ms of the prevention councils (37 years) at Germany scale, the queries 0.5 ms.
+    """
+
+    def within(year: int) -> Any:
+        days = (datetime.date(year, 1, 1), datetime.date(year + 1, 1, 1))
+        return rows.filter(**{f"{field_name}__gte": days[0], f"{field_name}__lt": days[1]})
+
+    connection = connections[rows.db]
+    day = connection.ops.adapt_datefield_value
+    probe = rows.filter(**{f"{field_name}__gte": YEAR_MARKS[0], f"{field_name}__lt": YEAR_MARKS[1]})
+    found = compiled_with_marks(probe.query.exists(), probe.db, [day(mark) for mark in YEAR_MARKS])
+    if found is None:  # a mark not seen once: the ORM asks per year
+        return {year for year in years if within(year).exists()}
+    sql, params, (start, end) = found
+    every: list[Any] = []
+    for year in years:
+        params[start] = day(datetime.date(year, 1, 1))
+        params[end] = day(datetime.date(year + 1, 1, 1))
+        every += params
+    columns = ", ".join(f"EXISTS({sql})" for _year in years)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {columns}", every)  # noqa: S608 (the ORM's SQL, parameters apart)
+        row = cursor.fetchone()
+    return {year for year, exists in zip(years, row, strict=True) if exists}
 
 
 def filter_items(choices: Iterable[dict[str, Any]]) -> SafeString:

@@ -9,7 +9,7 @@ Ablehnungs-, Änderungsbescheid) · ``Payment`` = Auszahlung · ``ProofOfUse`` =
 """
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
@@ -61,6 +61,9 @@ class FundingYear(TimeStampedModel):
     )
     notes = models.TextField(_("notes"), blank=True)
     history = HistoricalRecords()
+
+    # The fields __str__ reads: a list loads only these of a related row (asskomm.admin_lists).
+    label_fields: ClassVar[tuple[str, ...]] = ("year",)
 
     class Meta:
         verbose_name = _("funding year")
@@ -285,6 +288,9 @@ class FundingApplication(TimeStampedModel):
     reminder_sent_on = models.DateField(_("reminder sent on"), null=True, blank=True)
     history = HistoricalRecords()
 
+    # The fields __str__ reads: a list loads only these of a related row (asskomm.admin_lists).
+    label_fields: ClassVar[tuple[str, ...]] = ("file_number", "title")
+
     class Meta:
         verbose_name = _("funding application")
         verbose_name_plural = _("funding applications")
@@ -507,6 +513,9 @@ class FundingDecision(ProtectedRecord, models.Model):
     deletion_refused = _(
         "A decision is a legal record and is never deleted; it is changed by an amendment decision."
     )
+
+    # The fields __str__ reads: a list loads only these of a related row (asskomm.admin_lists).
+    label_fields: ClassVar[tuple[str, ...]] = ("kind", "application", "number")
 
     class Meta:
         verbose_name = _("decision")

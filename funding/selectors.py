@@ -87,24 +87,19 @@ def kept_year_totals() -> dict[int, dict[str, Any]]:
         zero = {"applications": 0, "requested_all": ZERO, "requested": ZERO, "approved": ZERO}
         return years.setdefault(pk, {**zero, "paid": ZERO})
 
-    for total in ApplicationTotal.objects.order_by():
-        figures = year(total.funding_year_id)
-        figures["applications"] += total.applications
-        figures["requested_all"] += total.requested
-        figures["approved"] += total.approved
-        if total.status not in not_requested:
-            figures["requested"] += total.requested
-    for paid in PaymentTotal.objects.order_by():
-        year(paid.funding_year_id)["paid"] += paid.amount
+    totals = ApplicationTotal.objects.order_by().values_list(
+        "funding_year_id", "status", "applications", "requested", "approved"
+    )
+    for year_id, status, applications, requested, approved in totals:
+        figures = year(year_id)
+        figures["applications"] += applications
+        figures["requested_all"] += requested
+        figures["approved"] += approved
+        if status not in not_requested:
+            figures["requested"] += requested
+    for year_id, amount in PaymentTotal.objects.order_by().values_list("funding_year_id", "amount"):
+        year(year_id)["paid"] += amount
     return years
-
-
-def kept_application_count(year_id: int | None = None) -> int:
-    """How many applications there are (in one funding year), from the kept totals."""
-    totals = ApplicationTotal.objects.order_by()
-    if year_id is not None:
-        totals = totals.filter(funding_year_id=year_id)
-    return int(totals.aggregate(n=Sum("applications"))["n"] or 0)
 
 
 def open_funding_years(today: Any) -> QuerySet[FundingYear]:

@@ -92,10 +92,10 @@ def district_choices(
     filter offers the Kreise of the police directorate chosen in the list's directorate filter
     (and the one already selected), one small query either way.
     """
-    districts = District.objects.order_by("name").only(key, "name")
+    # (key, name) pairs: the Kreis's str() is its name.
+    districts = District.objects.order_by("name").values_list(key, "name")
     if directorate and directorate.isdigit():
-        chosen = list(districts.filter(police_directorate_id=int(directorate)))
-        return [(getattr(district, key), district.name) for district in chosen], False
+        return list(districts.filter(police_directorate_id=int(directorate))), False
     # The first few by name, and the one chosen (wherever it is), in one query: more than the
     # few means there are too many to list.
     first = District.objects.order_by("name").values("pk")[: DISTRICTS_LISTED_AT_ONCE + 1]
@@ -103,8 +103,8 @@ def district_choices(
     chosen = list(districts.filter(wanted))
     narrowed = len(chosen) > DISTRICTS_LISTED_AT_ONCE
     if narrowed:
-        chosen = [d for d in chosen if selected and str(getattr(d, key)) == str(selected)]
-    return [(getattr(district, key), district.name) for district in chosen], narrowed
+        chosen = [pair for pair in chosen if selected and str(pair[0]) == str(selected)]
+    return chosen, narrowed
 
 
 class DistrictListFilter(admin.RelatedFieldListFilter):
@@ -138,14 +138,8 @@ class DistrictListFilter(admin.RelatedFieldListFilter):
         return super().choices(changelist)
 
 
-def municipality_names(to_attr: str = "municipality_rows") -> Prefetch:
-    """The municipalities of each row of a list, for a column of names: id and name only, into a
-    list (``.all()`` on a prefetched relation clones a query for every row)."""
-    return Prefetch(
-        "municipalities",
-        queryset=Municipality.objects.only("id", "name").order_by("name", "ags"),
-        to_attr=to_attr,
-    )
+# The names of a row's municipalities, for a list's column of names (ListRowsMixin).
+MUNICIPALITY_NAMES = {"municipality_names": ("municipalities", "name", ("name", "ags"))}
 
 
 class ContactInline(admin.TabularInline):
@@ -204,6 +198,7 @@ class MunicipalityAdmin(RegisterRecordAdmin):
     )
     search_fields = ("=ags", "^ags", "name", "official_name", "sorbian_name")
     list_select_related = ("district__police_directorate", "association")
+    list_related_fields = {"district__police_directorate": ("seat",)}  # the column "PD"
     list_max_show_all = 500
     show_full_result_count = False
     ordering = ("name", "ags")
@@ -312,10 +307,7 @@ class ConsultationAdmin(ListRowsMixin, HistoryAdmin):
     autocomplete_fields = ("municipality", "participants", "staff_member")
     filter_horizontal = ("topics",)
     show_full_result_count = False
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Consultation]:
-        topics = Prefetch("topics", queryset=Topic.objects.only("id", "name"), to_attr="topic_rows")
-        return super().get_queryset(request).prefetch_related(topics)
+    list_related_values = {"topic_names": ("topics", "name", ("position", "name"))}
 
     def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
         initial = super().get_changeform_initial_data(request)
@@ -328,7 +320,7 @@ class ConsultationAdmin(ListRowsMixin, HistoryAdmin):
 
     @admin.display(description=_("topics"))
     def topic_list(self, consultation: Consultation) -> str:
-        return ", ".join(topic.name for topic in consultation.topic_rows)  # type: ignore[attr-defined]
+        return ", ".join(consultation.topic_names)  # type: ignore[attr-defined]
 
 
 class CouncilMemberInline(admin.TabularInline):
@@ -385,6 +377,7 @@ class PreventionCouncilAdmin(ListRowsMixin, HistoryAdmin):
     )
     search_fields = ("name", "municipalities__name", "=municipalities__ags")
     list_select_related = ("district",)
+    list_related_values = MUNICIPALITY_NAMES
     show_full_result_count = False
     autocomplete_fields = ("municipalities", "district", "chair", "coordination_contact")
     inlines = (WorkingGroupInline, CouncilMemberInline, CouncilMeetingInline)
@@ -407,12 +400,9 @@ class PreventionCouncilAdmin(ListRowsMixin, HistoryAdmin):
         (None, {"fields": ("notes",)}),
     )
 
-    def get_queryset(self, request: HttpRequest) -> QuerySet[PreventionCouncil]:
-        return super().get_queryset(request).prefetch_related(municipality_names())
-
     @admin.display(description=_("municipalities"))
     def municipality_list(self, council: PreventionCouncil) -> str:
-        return ", ".join(m.name for m in council.municipality_rows)  # type: ignore[attr-defined]
+        return ", ".join(council.municipality_names)  # type: ignore[attr-defined]
 
 
 @admin.register(Contact)

@@ -11,6 +11,8 @@ Gemeindeverzeichnisses · ``Contact`` = Ansprechperson · ``Topic`` = Thema / Ha
 ``DirectorateMember`` = Polizei-Zugang (a user belonging to a Polizeidirektion).
 """
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
@@ -51,6 +53,9 @@ class PoliceDirectorate(TimeStampedModel):
     )
     history = HistoricalRecords()
 
+    # The fields __str__ reads: a list loads only these of a related row (asskomm.admin_lists).
+    label_fields: ClassVar[tuple[str, ...]] = ("name",)
+
     class Meta:
         verbose_name = _("police directorate")
         verbose_name_plural = _("police directorates")
@@ -84,6 +89,9 @@ class District(TimeStampedModel):
     )
     dissolved_on = models.DateField(_("dissolved on"), null=True, blank=True)
     history = HistoricalRecords()
+
+    # The fields __str__ reads: a list loads only these of a related row (asskomm.admin_lists).
+    label_fields: ClassVar[tuple[str, ...]] = ("name",)
 
     class Meta:
         verbose_name = _("district")
@@ -120,6 +128,9 @@ class AdministrativeAssociation(TimeStampedModel):
     )
     dissolved_on = models.DateField(_("dissolved on"), null=True, blank=True)
     history = HistoricalRecords()
+
+    # The fields __str__ reads: a list loads only these of a related row (asskomm.admin_lists).
+    label_fields: ClassVar[tuple[str, ...]] = ("kind", "name")
 
     class Meta:
         verbose_name = _("administrative association")
@@ -206,6 +217,9 @@ class Municipality(TimeStampedModel):
         blank=True,
     )
     history = HistoricalRecords()
+
+    # The fields __str__ reads: a list loads only these of a related row (asskomm.admin_lists).
+    label_fields: ClassVar[tuple[str, ...]] = ("name",)
 
     class Meta:
         verbose_name = _("municipality")
@@ -353,6 +367,9 @@ class Topic(models.Model):
     is_active = models.BooleanField(_("active"), default=True)
     history = HistoricalRecords()
 
+    # The fields __str__ reads: a list loads only these of a related row (asskomm.admin_lists).
+    label_fields: ClassVar[tuple[str, ...]] = ("name",)
+
     class Meta:
         verbose_name = _("topic")
         verbose_name_plural = _("topics")
@@ -411,7 +428,13 @@ class Consultation(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.municipality} ({self.date:%d.%m.%Y})"
+        # get_kind_display()'s label: it builds a dict of every label, each translated to be
+        # hashed, on every call (every row checkbox of the list names its consultation).
+        kind = KIND_LABELS.get(self.kind, self.kind)
+        return f"{kind} {self.municipality} ({self.date:%d.%m.%Y})"
+
+
+KIND_LABELS = dict(Consultation.Kind.choices)
 
 
 class PreventionCouncil(TimeStampedModel):

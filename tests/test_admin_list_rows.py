@@ -17,7 +17,7 @@ from analyses.models import SecurityAnalysis
 from asskomm import admin_lists
 from asskomm.admin_lists import ListRowsMixin, list_rows
 from funding.models import FundingApplication, FundingYear, Payment
-from municipalities.models import Municipality, PoliceDirectorate, PreventionCouncil
+from municipalities.models import Consultation, Municipality, PoliceDirectorate, PreventionCouncil
 
 from .factories import ContactFactory, MunicipalityFactory
 from .test_admin_lists_at_scale import make_rows
@@ -132,3 +132,73 @@ def test_the_filters_are_the_html_django_draws(client: Client, administrator: An
             ours = get_template("admin/filter.html").render(context)
             assert same(ours) == same(original.render(Context(context))), spec.title
             assert same(ours) in same(response.content.decode())
+
+
+@pytest.mark.parametrize("model", [Consultation, FundingApplication])
+def test_the_action_bar_is_the_html_django_draws(
+    client: Client, administrator: Any, filled: None, model: Any
+) -> None:
+    """``list_actions`` writes Django's ``admin/actions.html`` (whitespace aside): the first and
+    a second bar of a page, with and without the selection counter, a list of one page and of
+    several ("select all 1.234")."""
+    import re
+
+    from django.template.loader import get_template
+
+    from asskomm.admin_lists import list_actions
+
+    def same(html: str) -> str:
+        return re.sub(r"\s+", " ", html).strip()
+
+    client.force_login(administrator)
+    url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+    response = client.get(url)
+    page = response.content.decode()
+    cl = response.context["cl"]
+    names = ("action_form", "actions_selection_counter", "cl", "selection_note", "module_name")
+    base = {name: response.context[name] for name in names}
+    base["selection_note_all"] = response.context["selection_note_all"]
+    django_s = get_template("admin/actions.html")
+    with translation.override("de"):
+        first = list_actions(dict(base))
+        assert same(first) == same(django_s.render({**base, "action_index": 0}))
+        assert str(first) in page
+        assert 'value="1"' in list_actions({**base, "action_index": 0})
+        for counter in (True, False):
+            for total in (cl.result_count, 1234):
+                cl.result_count = total
+                context = {
+                    **base,
+                    "actions_selection_counter": counter,
+                    "selection_note_all": f"Alle {total} ausgewählt",
+                }
+                ours = list_actions({**context, "action_index": 0})
+                assert same(ours) == same(django_s.render({**context, "action_index": 1}))
+        assert "1.234" in ours or not counter
+
+
+@pytest.mark.parametrize("model", LISTS, ids=lambda model: model._meta.label_lower)
+def test_the_action_form_is_the_html_django_draws(rf: Any, administrator: Any, model: Any) -> None:
+    """The action form of the lists (``admin_lists.ActionForm``) draws the select of the
+    actions and the hidden "select across" as Django's templates draw them: empty, chosen,
+    and with an action that does not exist (an error)."""
+    from django.contrib.admin import helpers
+
+    from asskomm.admin_lists import ActionForm
+
+    model_admin = admin.site.get_model_admin(model)
+    assert model_admin.action_form is ActionForm
+    request = rf.get("/")
+    request.user = administrator
+    choices = [*model_admin.get_action_choices(request), ("x<&>", 'Mit "Zeichen" <b>')]
+    with translation.override("de"):
+        for data in (None, {"action": choices[-1][0], "select_across": "1"}, {"action": "?"}):
+            forms = [
+                form_class(data, auto_id=None) for form_class in (ActionForm, helpers.ActionForm)
+            ]
+            for form in forms:
+                form.fields["action"].choices = choices
+                form.is_valid()
+            ours, django_s = ([str(field) for field in form] for form in forms)
+            assert ours == django_s
+            assert [field.label for field in forms[0]] == [field.label for field in forms[1]]

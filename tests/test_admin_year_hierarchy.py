@@ -86,3 +86,36 @@ def test_the_years_cost_two_small_queries_instead_of_a_distinct_over_every_row(
     page = staff.get(LIST).content.decode()
     assert "?date__year=2019" in page
     assert "?date__year=2022" not in page
+
+
+def test_the_years_of_a_long_span_are_django_s_years_read_in_one_query(staff: Client) -> None:
+    """One look-up per year, compiled once: over 30 years, with a filter, the same years."""
+    town = MunicipalityFactory()
+    consult(town, date(1994, 6, 1), date(2001, 1, 1), date(2025, 12, 31))
+    consult(town, date(2010, 3, 3), kind="erstkontakt")
+    for query in ("", "?kind=beratung"):
+        cl = changelist(staff, query)
+        with CaptureQueriesContext(connection) as captured:
+            shown = year_hierarchy(cl)
+        assert shown == date_hierarchy(cl)
+        assert len(captured) == 2
+    assert shown is not None
+    assert [choice["title"] for choice in shown["choices"]] == ["1994", "2001", "2025"]
+
+
+def test_a_list_filtered_by_the_marking_day_is_asked_per_year(staff: Client) -> None:
+    """The compiled look-up finds the days of a year by their stand-in among its parameters;
+    a list already filtered by such a day (here as Django would filter it) is asked per year,
+    with the same years."""
+    from asskomm.admin_lists import YEAR_MARKS
+
+    town = MunicipalityFactory()
+    consult(town, date(2019, 5, 1), date(2021, 5, 1))
+    cl = changelist(staff)
+    cl.queryset = cl.queryset.filter(date__gte=YEAR_MARKS[0])
+    with CaptureQueriesContext(connection) as captured:
+        shown = year_hierarchy(cl)
+    assert shown == date_hierarchy(cl)
+    assert shown is not None
+    assert [choice["title"] for choice in shown["choices"]] == ["2019", "2021"]
+    assert len(captured) == 1 + len(range(2019, 2022))

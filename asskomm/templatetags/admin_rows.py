@@ -1,7 +1,8 @@
 """``{% list_rows cl %}``: Django's ``{% result_list cl %}`` with the rows of ``ListRowsMixin``
 admins drawn by ``asskomm.admin_lists.list_rows`` (same HTML, less work per cell);
 ``{% year_hierarchy cl %}``: Django's ``{% date_hierarchy cl %}``, its years found per year;
-``{{ choices|filter_choices }}``: the items of a list filter (``templates/admin/filter.html``)."""
+``{{ choices|filter_choices }}``: the items of a list filter (``templates/admin/filter.html``);
+``{% list_actions %}``: Django's ``{% admin_actions %}`` in Python (``list_actions``)."""
 
 from typing import Any
 
@@ -9,7 +10,7 @@ from django.contrib.admin.templatetags.base import InclusionAdminNode
 from django.template import Library
 from django.utils.safestring import SafeString
 
-from asskomm.admin_lists import filter_items, list_rows, year_hierarchy
+from asskomm.admin_lists import ListRowsMixin, filter_items, list_actions, list_rows, year_hierarchy
 
 register = Library()
 
@@ -34,6 +35,17 @@ def year_hierarchy_tag(parser: Any, token: Any) -> InclusionAdminNode:
         template_name="date_hierarchy.html",
         takes_context=False,
     )
+
+
+@register.simple_tag(takes_context=True, name="list_actions")
+def list_actions_tag(context: Any) -> SafeString:
+    return list_actions(context)
+
+
+@register.filter
+def drawn_by_list_rows(cl: Any) -> bool:
+    """Whether the list is a ``ListRowsMixin`` admin's (its rows and actions written in Python)."""
+    return isinstance(cl.model_admin, ListRowsMixin) and not cl.is_popup
 
 
 @register.filter
