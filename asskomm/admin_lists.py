@@ -128,6 +128,9 @@ class ListRowsMixin:
     list_per_page = 50
     action_form = ActionForm
     list_related_fields: Mapping[str, tuple[str, ...]] = {}
+    # The row's own columns the list reads (its columns, ``__str__``, the methods it shows);
+    # None: all. See own_columns.
+    list_columns: tuple[str, ...] | None = None
     # attribute set on each row of a page: (many-to-many field, column shown, order); see
     # related_values.
     list_related_values: Mapping[str, tuple[str, str, tuple[str, ...]]] = {}
@@ -236,6 +239,25 @@ def related_columns(
     return queryset.defer(*deferred) if deferred else queryset
 
 
+def own_columns(queryset: QuerySet[Any], columns: Any, paths: Any) -> QuerySet[Any]:
+    """``queryset`` with only ``columns`` of its own rows read (and the keys its joined rows are
+    reached by); all of them where the admin names no ``list_columns``.
+
+    The applications carry some thirty columns (the Beccaria texts, the financing, the checks):
+    building fifty of them whole was the biggest part of their list's page (2.4 ms at Germany
+    scale)."""
+    if not columns:
+        return queryset
+    joined = {path.split("__")[0] for path in paths} if isinstance(paths, (list, tuple)) else set()
+    keep = {*columns, *joined}
+    unread = [
+        field.name
+        for field in queryset.model._meta.concrete_fields
+        if not field.primary_key and field.name not in keep
+    ]
+    return queryset.defer(*unread) if unread else queryset
+
+
 def related_values(
     rows: list[Any], model: Any, wanted: Mapping[str, tuple[str, str, tuple[str, ...]]]
 ) -> None:
@@ -269,10 +291,13 @@ class ListRowsChangeList(ChangeList):
     (``related_values``). Only the page: an action gets the rows whole."""
 
     def narrow(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        return related_columns(
+        queryset = related_columns(
             queryset,
             self.list_select_related,
             getattr(self.model_admin, "list_related_fields", {}),
+        )
+        return own_columns(
+            queryset, getattr(self.model_admin, "list_columns", None), self.list_select_related
         )
 
     def get_results(self, request: Any) -> None:

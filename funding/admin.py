@@ -499,6 +499,15 @@ class FundingApplicationAdmin(ListRowsMixin, HistoryAdmin):
     )
     search_fields = ("file_number", "title", "municipality__name", "=municipality__ags")
     list_select_related = ("funding_year", "municipality", "district")
+    # What the list's columns and the row's str() read of an application.
+    list_columns = (
+        "file_number",
+        "title",
+        "field_of_action",
+        "status",
+        "requested_amount",
+        "approved_amount",
+    )
     autocomplete_fields = ("municipality", "district", "consultation")
     inlines = (CostLineInline, AttachmentInline, DecisionInline, PaymentInline)
     actions = ("approve_selected", "reject_selected", "export_csv", "export_xlsx")
