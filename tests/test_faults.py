@@ -16,6 +16,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -422,6 +423,37 @@ def test_a_batch_finishes_after_its_worker_was_killed(
 # --- Redis restarted under a running batch ------------------------------------------------------
 
 
+@dataclass
+class Interrupted:
+    """A batch whose Redis was killed once its worker had finished an item."""
+
+    server: RedisServer
+    queue: str
+    job: Job
+    agreements: list[CooperationAgreement]
+    log: Path
+
+
+@contextmanager
+def redis_killed_during_a_batch(
+    own_redis: Any, workers: Any, officer: Any, tmp_path: Path, *, persistent: bool
+) -> Iterator[Interrupted]:
+    """A batch sent through a Redis of the test's own to a worker; once one item is done, that
+    Redis is killed (with the batch unfinished). While the block runs, this process still
+    sends to it."""
+    server = own_redis(persistent=persistent)
+    agreements = frozen_agreements(BATCH, server.url, officer)
+    queue = f"asskomm-test-{uuid.uuid4().hex[:8]}"
+    log = tmp_path / "worker.log"
+    with sending_to(server.url, queue):
+        job = agreement_queue_documents(agreements=agreements, user=officer)
+        workers(server.url, queue)
+        wait_until(lambda: progress(job)[0] >= 1, timeout=90, what="one item finished", log=log)
+        server.kill()
+        assert progress(job)[0] < BATCH
+        yield Interrupted(server, queue, job, agreements, log)
+
+
 @pytest.mark.postgres
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
@@ -431,29 +463,20 @@ def test_a_batch_survives_a_crash_of_redis_that_keeps_its_queue_on_disk(
     """Redis with appendonly/appendfsync always (as docker-compose.yml runs it) is killed in the
     middle of a batch and started again: the queue is read back from the append-only file, the
     worker reconnects by itself and finishes the batch; nothing is sent again by hand."""
-    server = own_redis(persistent=True)
-    agreements = frozen_agreements(BATCH, server.url, officer)
-    queue = f"asskomm-test-{uuid.uuid4().hex[:8]}"
-    log = tmp_path / "worker.log"
-
-    with sending_to(server.url, queue):
-        job = agreement_queue_documents(agreements=agreements, user=officer)
-        workers(server.url, queue)
-        wait_until(lambda: progress(job)[0] >= 1, timeout=90, what="one item finished", log=log)
-        server.kill()
-        down = progress(job)[0]
-        assert down < BATCH
+    with redis_killed_during_a_batch(
+        own_redis, workers, officer, tmp_path, persistent=True
+    ) as batch:
         time.sleep(1)
-        server.start()
-        assert redis.Redis.from_url(server.url).llen(queue) > 0  # the queue came back
+        batch.server.start()
+        assert redis.Redis.from_url(batch.server.url).llen(batch.queue) > 0  # the queue is back
         wait_until(
-            lambda: sum(progress(job)) >= BATCH,
+            lambda: sum(progress(batch.job)) >= BATCH,
             timeout=90,
             what="the worker finished the batch after Redis came back",
-            log=log,
+            log=batch.log,
         )
 
-    assert_rendered_exactly_once(job, agreements)
+    assert_rendered_exactly_once(batch.job, batch.agreements)
 
 
 @pytest.mark.postgres
@@ -467,19 +490,12 @@ def test_a_batch_whose_queue_redis_lost_is_sent_again_by_jobs_resume(
     finds the job without progress and the queue empty, and sends its unfinished items again;
     one that was still running is sent too, and whichever attempt finishes second changes
     nothing."""
-    server = own_redis(persistent=False)
-    agreements = frozen_agreements(BATCH, server.url, officer)
-    queue = f"asskomm-test-{uuid.uuid4().hex[:8]}"
-    log = tmp_path / "worker.log"
-
-    with sending_to(server.url, queue):
-        job = agreement_queue_documents(agreements=agreements, user=officer)
-        workers(server.url, queue)
-        wait_until(lambda: progress(job)[0] >= 1, timeout=90, what="one item finished", log=log)
-        server.kill()
-        assert progress(job)[0] < BATCH
-        server.start()
-        assert redis.Redis.from_url(server.url).llen(queue) == 0  # the queue is lost
+    with redis_killed_during_a_batch(
+        own_redis, workers, officer, tmp_path, persistent=False
+    ) as batch:
+        job = batch.job
+        batch.server.start()
+        assert redis.Redis.from_url(batch.server.url).llen(batch.queue) == 0  # the queue is lost
         # A job that is merely slow is left alone …
         assert jobs_resume(idle_for=timedelta(minutes=30)) == 0
         # … one without progress for the idle time (here: none) is sent again.
@@ -491,10 +507,10 @@ def test_a_batch_whose_queue_redis_lost_is_sent_again_by_jobs_resume(
             lambda: sum(progress(job)) >= BATCH,
             timeout=90,
             what="the worker finished the batch sent again",
-            log=log,
+            log=batch.log,
         )
 
-    assert_rendered_exactly_once(job, agreements)
+    assert_rendered_exactly_once(job, batch.agreements)
 
 
 # --- The web app while the broker is down ----------------------------------------------------
