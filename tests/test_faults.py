@@ -11,7 +11,6 @@ import shutil
 import signal
 import socket
 import subprocess
-import sys
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -39,7 +38,7 @@ from municipalities.services import coordinator_assign
 
 from .conftest import unavailable
 from .factories import MunicipalityFactory, UserFactory
-from .support.worker import ROOT, database_url_for_worker
+from .support.worker import ROOT, worker_command, worker_environment
 
 # Seconds before Redis hands out again a message whose worker died. Production uses 3600 (see
 # CELERY_BROKER_TRANSPORT_OPTIONS); the worker processes here read it from the environment.
@@ -147,44 +146,21 @@ class Worker:
     """A prefork `celery worker` with two pool processes on ``queue``, talking to ``broker``."""
 
     def __init__(self, *, broker: str, queue: str, log: Path) -> None:
-        env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "asskomm.settings.test",
-            "CELERY_BROKER_URL": broker,
-            "CELERY_RESULT_BACKEND": broker,
-            "CELERY_VISIBILITY_TIMEOUT": str(VISIBILITY_TIMEOUT),
-            "CELERY_TASK_ALWAYS_EAGER": "false",
-            "DJANGO_MEDIA_ROOT": str(settings.MEDIA_ROOT),
-            "DATABASE_URL": database_url_for_worker(),
-        }
+        env = worker_environment(
+            CELERY_BROKER_URL=broker,
+            CELERY_RESULT_BACKEND=broker,
+            CELERY_VISIBILITY_TIMEOUT=str(VISIBILITY_TIMEOUT),
+        )
+        command = worker_command(
+            queue,
+            concurrency=2,
+            hostname=f"{queue}-{uuid.uuid4().hex[:4]}@%h",
+            heartbeat=False,
+        )
         self.log = log
         with log.open("ab") as output:
-            self.process = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "celery",
-                    "-A",
-                    "asskomm",
-                    "worker",
-                    "--pool",
-                    "prefork",
-                    "--concurrency",
-                    "2",
-                    "--queues",
-                    queue,
-                    "--hostname",
-                    f"{queue}-{uuid.uuid4().hex[:4]}@%h",
-                    "--without-gossip",
-                    "--without-mingle",
-                    "--without-heartbeat",
-                    "--loglevel",
-                    "WARNING",
-                ],
-                cwd=ROOT,
-                env=env,
-                stdout=output,
-                stderr=subprocess.STDOUT,
+            self.process = subprocess.Popen(  # noqa: S603 - our own worker
+                command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT
             )
 
     def kill(self) -> None:

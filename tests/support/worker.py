@@ -25,14 +25,9 @@ def database_url_for_worker() -> str:
     return f"postgres://{credentials}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
-@contextmanager
-def celery_worker(*, concurrency: int = 1, include: str = "") -> Iterator[str]:
-    """A worker on a queue of its own; while it runs, this process sends tasks to it via Redis.
-
-    Yields the queue name. The test settings run tasks eagerly; here they go through the broker
-    as in production, and the worker uses the same database and media folder as the test.
-    """
-    queue = f"asskomm-test-{uuid.uuid4().hex[:8]}"
+def worker_environment(**overrides: str) -> dict[str, str]:
+    """The environment of a worker process for this test: the test settings, tasks through the
+    broker, the test's database and media folder; ``overrides`` (broker, timeouts) on top."""
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "asskomm.settings.test",
@@ -43,6 +38,19 @@ def celery_worker(*, concurrency: int = 1, include: str = "") -> Iterator[str]:
     }
     if database_url_for_worker():
         env["DATABASE_URL"] = database_url_for_worker()
+    env.update(overrides)
+    return env
+
+
+def worker_command(
+    queue: str,
+    *,
+    concurrency: int = 1,
+    hostname: str = "",
+    include: str = "",
+    heartbeat: bool = True,
+) -> list[str]:
+    """``celery worker`` on ``queue`` only: solo for one process, else prefork."""
     command = [
         sys.executable,
         "-m",
@@ -57,14 +65,29 @@ def celery_worker(*, concurrency: int = 1, include: str = "") -> Iterator[str]:
         "--queues",
         queue,
         "--hostname",
-        f"{queue}@%h",
+        hostname or f"{queue}@%h",
         "--without-gossip",
         "--without-mingle",
         "--loglevel",
         "WARNING",
     ]
+    if not heartbeat:
+        command.append("--without-heartbeat")
     if include:
         command += ["--include", include]
+    return command
+
+
+@contextmanager
+def celery_worker(*, concurrency: int = 1, include: str = "") -> Iterator[str]:
+    """A worker on a queue of its own; while it runs, this process sends tasks to it via Redis.
+
+    Yields the queue name. The test settings run tasks eagerly; here they go through the broker
+    as in production, and the worker uses the same database and media folder as the test.
+    """
+    queue = f"asskomm-test-{uuid.uuid4().hex[:8]}"
+    env = worker_environment()
+    command = worker_command(queue, concurrency=concurrency, include=include)
     worker = subprocess.Popen(
         command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
     )
