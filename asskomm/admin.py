@@ -1,6 +1,5 @@
 """The staff admin as the LPR office's own tool: German titles and an index in working order."""
 
-from collections import OrderedDict
 from typing import Any
 
 from django.contrib import admin
@@ -12,6 +11,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from accounts.two_factor import two_factor_pending
+
+from .memo import Kept
 
 # Apps in the order the office works through them; apps not named here follow alphabetically.
 APP_ORDER = (
@@ -35,7 +36,7 @@ class AsskommAdminSite(admin.AdminSite):
     # What a user may see of the admin changes only with their permissions: the app list (which
     # Django builds on every admin page, ~100 permission checks and URL reversals, a quarter of
     # a short page's time) is kept per process under the permissions that decide it.
-    _app_lists: "OrderedDict[tuple[Any, ...], list[Any]]"
+    _app_lists: Kept[list[Any]]
 
     def get_app_list(self, request: HttpRequest, app_label: str | None = None) -> list[Any]:
         """The apps and models ``request.user`` may see, in the office's order (shared: do not
@@ -46,14 +47,8 @@ class AsskommAdminSite(admin.AdminSite):
         else:
             rights = frozenset(user.get_all_permissions())
         key = (user.is_active, user.is_staff, rights, get_language(), app_label)
-        kept = self.__dict__.setdefault("_app_lists", OrderedDict())
-        found = kept.get(key)
-        if found is None:
-            found = self._ordered_app_list(request, app_label)
-            kept[key] = found
-            while len(kept) > 64:
-                kept.popitem(last=False)
-        return found
+        kept = self.__dict__.setdefault("_app_lists", Kept(64))
+        return kept.get(key, lambda: self._ordered_app_list(request, app_label))
 
     def _ordered_app_list(self, request: HttpRequest, app_label: str | None) -> list[Any]:
         app_list = super().get_app_list(request, app_label)

@@ -2,7 +2,6 @@
 lists of municipalities (the staff list adds status and search; the public one PD and status)."""
 
 import html
-from collections import OrderedDict
 from collections.abc import Iterator
 from datetime import date
 from typing import Any
@@ -16,6 +15,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from asskomm.memo import Kept
 from municipalities.models import District, PoliceDirectorate
 
 from .exports import german_date
@@ -24,8 +24,7 @@ from .selectors import LAUNCH, WHOLE, Area, Status
 
 # Options of selects drawn from noted tables (PDs, Kreise), kept per build of the stored figures:
 # (build token, form and field, language) -> [(value, "<option value=…", ">label</option>")].
-_OPTIONS: OrderedDict[tuple[str, ...], list[tuple[str, str, str]]] = OrderedDict()
-_OPTIONS_KEPT = 32
+_OPTIONS: Kept[list[tuple[str, str, str]]] = Kept(32)
 
 
 class QuickSelect(forms.Select):
@@ -46,17 +45,13 @@ class QuickSelect(forms.Select):
         final_attrs = self.build_attrs(self.attrs, attrs)
         final_attrs["name"] = name
         chosen = {str(item) for item in self.format_value(value)}
-        options = None
-        if self.kept_as is not None:
-            key = (*self.kept_as, get_language() or "")
-            options = _OPTIONS.get(key)
-            if options is None:
-                options = _OPTIONS[key] = self._options()
-                while len(_OPTIONS) > _OPTIONS_KEPT:
-                    _OPTIONS.popitem(last=False)
+        if self.kept_as is None:
+            options = self._options()
+        else:
+            options = _OPTIONS.get((*self.kept_as, get_language() or ""), self._options)
         listed = "".join(
             f"{start} selected{end}" if code in chosen else f"{start}{end}"
-            for code, start, end in options or self._options()
+            for code, start, end in options
         )
         return format_html(
             "<select{}>{}</select>",

@@ -37,7 +37,6 @@ Those queries still read every record. While the stored figures of ``figures.sum
 them instead: a look-up per area, figure and day, the same values.
 """
 
-from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -61,6 +60,7 @@ from django.db.models.functions import Cast, Coalesce, Lead
 
 from agreements.models import CoachingProcess, CooperationAgreement
 from analyses.models import SecurityAnalysis
+from asskomm.memo import Kept
 from funding.models import FundingDecision
 from municipalities.models import (
     Consultation,
@@ -548,8 +548,7 @@ def _area_key(area: Area) -> str | None:
 
 
 # The cleaned values of the last reads, per build (see ``summary.read``): callers get copies.
-_CLEANED: OrderedDict[tuple[Any, ...], dict[Any, list[Values]]] = OrderedDict()
-_CLEANED_KEPT = 256
+_CLEANED: Kept[dict[Any, list[Values]]] = Kept(256)
 
 
 def forget_kept_answers() -> None:
@@ -578,9 +577,8 @@ def _stored(
         where = ("id", area.district.pk)
     elif group is not None and area.directorate is not None:
         where = ("police_directorate_id", area.directorate.pk)
-    memo = (build, tuple(days), key, group, where, len(wanted))
-    cleaned = _CLEANED.get(memo)
-    if cleaned is None:
+
+    def clean() -> dict[Any, list[Values]]:
         found = dict(
             summary.read(
                 days, [f.key for f in wanted], area=key, group=group, where=where, build=build
@@ -588,15 +586,15 @@ def _stored(
         )
         if group is None:
             found.setdefault(None, [{} for _day in days])
-        cleaned = _CLEANED[memo] = {
+        return {
             group_id: [
                 {figure.key: _clean(figure.key, values.get(figure.key)) for figure in wanted}
                 for values in per_day
             ]
             for group_id, per_day in found.items()
         }
-        while len(_CLEANED) > _CLEANED_KEPT:
-            _CLEANED.popitem(last=False)
+
+    cleaned = _CLEANED.get((build, tuple(days), key, group, where, len(wanted)), clean)
     return {group_id: [dict(values) for values in per_day] for group_id, per_day in cleaned.items()}
 
 

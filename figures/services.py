@@ -13,6 +13,7 @@ from django.db.models import Exists, OuterRef
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from asskomm.memo import Kept
 from asskomm.verification import VerifiedDocument
 from municipalities.models import Municipality
 
@@ -176,7 +177,7 @@ def boundaries_import(
 
 # The credit line per build of the stored figures (the boundaries' changes are noted: a new
 # import means a new build), for pages that know the build: no query while it is current.
-_ATTRIBUTIONS: dict[str, str] = {}
+_ATTRIBUTIONS: Kept[str] = Kept(16)
 
 
 def current_attribution(build: str | None = None) -> str:
@@ -184,18 +185,13 @@ def current_attribution(build: str | None = None) -> str:
 
     An EXISTS per import, newest first, rather than a join with every boundary. ``build``: the
     current build's token, if the caller has it; the answer is then kept for that build."""
-    if build is not None and build in _ATTRIBUTIONS:
-        return _ATTRIBUTIONS[build]
-    drawn = Boundary.objects.filter(source=OuterRef("pk"))
-    found = (
-        BoundaryImport.objects.filter(Exists(drawn)).values_list("attribution", flat=True).first()
-        or ""
-    )
-    if build is not None:
-        if len(_ATTRIBUTIONS) >= 16:
-            _ATTRIBUTIONS.clear()
-        _ATTRIBUTIONS[build] = found
-    return found
+
+    def newest() -> str:
+        drawn = Boundary.objects.filter(source=OuterRef("pk"))
+        imports = BoundaryImport.objects.filter(Exists(drawn))
+        return imports.values_list("attribution", flat=True).first() or ""
+
+    return newest() if build is None else _ATTRIBUTIONS.get(build, newest)
 
 
 # Yearly reports ---------------------------------------------------------------------------------

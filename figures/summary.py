@@ -24,7 +24,7 @@ its Kreise and once in the Land).
 
 import logging
 import time
-from collections import OrderedDict, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import Decimal
@@ -37,6 +37,7 @@ from django.utils import timezone
 
 from agreements.models import CoachingProcess, CooperationAgreement
 from analyses.models import SecurityAnalysis
+from asskomm.memo import Kept
 from funding.models import FundingApplication, FundingDecision
 from municipalities.models import (
     Consultation,
@@ -497,8 +498,7 @@ def _stored_key(figure: str, day: date) -> str:
 
 # What a build's steps give never changes (a rebuild is a new build with a new token): the answers
 # of the last reads are kept per process, so that a page asked for again reads nothing.
-_ANSWERS: OrderedDict[tuple[Any, ...], dict[Any, list[dict[str, Any]]]] = OrderedDict()
-_ANSWERS_KEPT = 256
+_ANSWERS: Kept[dict[Any, list[dict[str, Any]]]] = Kept(256)
 
 
 def read(
@@ -515,16 +515,10 @@ def read(
     The answer is shared: callers must not change it."""
     if build is None:
         return _read(days, figures, area=area, group=group, where=where)
-    key = (build, tuple(days), tuple(figures), area, group, where)
-    found = _ANSWERS.get(key)
-    if found is None:
-        found = _read(days, figures, area=area, group=group, where=where)
-        _ANSWERS[key] = found
-        while len(_ANSWERS) > _ANSWERS_KEPT:
-            _ANSWERS.popitem(last=False)
-    else:
-        _ANSWERS.move_to_end(key)
-    return found
+    return _ANSWERS.get(
+        (build, tuple(days), tuple(figures), area, group, where),
+        lambda: _read(days, figures, area=area, group=group, where=where),
+    )
 
 
 def _read(
