@@ -1,24 +1,13 @@
 """The generator of the Germany-scale benchmark data (bench/germany.py), at a tiny scale."""
 
-import importlib.util
 import re
-import sys
-from pathlib import Path
 
 import pytest
 
 from agreements.models import CooperationAgreement
+from bench import germany
 from funding.models import FundingApplication, FundingDecision, FundingYear
 from municipalities.models import AdministrativeAssociation, District, Municipality
-
-spec = importlib.util.spec_from_file_location(
-    "bench_germany", Path(__file__).resolve().parent.parent / "bench" / "germany.py"
-)
-assert spec
-assert spec.loader
-germany = importlib.util.module_from_spec(spec)
-sys.modules["bench_germany"] = germany
-spec.loader.exec_module(germany)
 
 pytestmark = pytest.mark.django_db
 

@@ -1,18 +1,8 @@
 """bench/scale.py's verdict: which of issue #9's targets a run misses (no database, no server)."""
 
-import importlib.util
-import sys
-from pathlib import Path
 from typing import Any
 
-spec = importlib.util.spec_from_file_location(
-    "bench_scale", Path(__file__).resolve().parent.parent / "bench" / "scale.py"
-)
-assert spec
-assert spec.loader
-scale = importlib.util.module_from_spec(spec)
-sys.modules["bench_scale"] = scale
-spec.loader.exec_module(scale)
+from bench import scale
 
 
 def run(**changes: Any) -> dict[str, Any]:
