@@ -6,6 +6,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from accounts.roles import Role
+from municipalities.selectors import user_has_role
 
 
 def portal(request: HttpRequest) -> dict[str, Any]:
@@ -16,7 +17,7 @@ def portal(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
 
     def has(role: str) -> Callable[[], bool]:
-        return lambda: user is not None and user.is_authenticated and role in user.role_names
+        return lambda: user is not None and user_has_role(user, role)
 
     return {
         "portal_name": "ASSKomm-Portal",
