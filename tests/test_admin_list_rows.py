@@ -102,6 +102,32 @@ def test_the_lists_draw_their_rows_through_list_rows(
     assert drawn == [Municipality]
 
 
+def test_the_view_draws_the_rows_before_the_template_renders(
+    rf: Any, administrator: Any, filled: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Drawn by the view, where the call stack is shallow, and not again by the template
+    (``list_rows``: drawn five templates deep, each cell ran over the end of a block of
+    CPython's frame memory on the applications list)."""
+    drawn: list[Any] = []
+    original = admin_lists._Rows.__init__
+
+    def counting(self: Any, cl: Any) -> None:
+        drawn.append(cl.model)
+        original(self, cl)
+
+    monkeypatch.setattr(admin_lists._Rows, "__init__", counting)
+    request = rf.get(reverse("admin:funding_fundingapplication_changelist"))
+    request.user = administrator
+    response = admin.site._registry[FundingApplication].changelist_view(request)
+    assert not response.is_rendered
+    assert drawn == [FundingApplication]
+    rows = response.context_data["cl"].drawn_rows["results"]
+    assert len(rows) == FundingApplication.objects.count() == 2
+    response.render()
+    assert drawn == [FundingApplication]
+    assert all(str(row[0]) in response.content.decode() for row in rows)
+
+
 def test_the_filters_are_the_html_django_draws(client: Client, administrator: Any) -> None:
     """``templates/admin/filter.html`` writes a filter's items in Python: the same HTML as the
     template loop of Django's own ``admin/filter.html`` (whitespace aside)."""
