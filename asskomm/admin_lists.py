@@ -507,16 +507,24 @@ def list_rows(cl: Any) -> dict[str, Any]:
 
 
 def draw_rows(cl: Any) -> dict[str, Any]:
-    """The context of ``change_list_results.html`` for the page of ``cl`` (see ``list_rows``)."""
+    """The context of ``admin/change_list_rows.html`` for the page of ``cl`` (see
+    ``list_rows``): Django's ``result_list`` context, and for a ``ListRowsMixin`` admin's list
+    the table's body written here (``body``).
+
+    Django's ``change_list_results.html`` looped over the rows and their cells in the template,
+    a third of the template time of a list of 50 rows (1.8 ms at Germany scale)."""
     if not isinstance(cl.model_admin, ListRowsMixin) or cl.formset or cl.is_popup:
-        return result_list(cl)
+        return {**result_list(cl), "body": None}
     headers = list(result_headers(cl))
+    results = list(_Rows(cl))
     return {
         "cl": cl,
         "result_hidden_fields": [],
         "result_headers": headers,
         "num_sorted_fields": sum(1 for h in headers if h["sortable"] and h["sorted"]),
-        "results": list(_Rows(cl)),
+        "results": results,
+        # Each row's cells are escaped by _Rows.cell.
+        "body": mark_safe("".join(f"<tr>{row[0]}</tr>\n" for row in results)),  # noqa: S308
     }
 
 

@@ -1,6 +1,7 @@
 """The rows of the staff lists drawn by ``asskomm.admin_lists.list_rows`` (issue #9): the HTML
 Django's ``items_for_result`` draws, cell for cell, on every list of a ``ListRowsMixin`` admin."""
 
+import re
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -8,6 +9,7 @@ from typing import Any
 import pytest
 from django.contrib import admin
 from django.contrib.admin.templatetags import admin_list
+from django.template.loader import render_to_string
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
@@ -80,6 +82,30 @@ def test_each_row_is_the_html_django_draws(
     if params == {} and model in (Municipality, FundingApplication):
         assert drawn, "rows to compare"
         assert all(row in response.content.decode() for row in drawn)
+
+
+def _collapsed(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r">\s+<", "><", html)).strip()
+
+
+@pytest.mark.parametrize("model", LISTS, ids=lambda model: model._meta.label_lower)
+def test_the_table_is_the_html_django_draws(
+    client: Client, administrator: Any, filled: None, model: Any
+) -> None:
+    """``admin/change_list_rows.html`` with the body written by ``draw_rows``: the table of
+    Django's ``admin/change_list_results.html`` (whitespace between tags aside)."""
+    client.force_login(administrator)
+    url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+    response = client.get(url, {"o": "-2.1"})
+    cl = response.context["cl"]
+    with translation.override("de"):
+        django_table = render_to_string(
+            "admin/change_list_results.html", admin_list.result_list(cl)
+        )
+        drawn_table = render_to_string("admin/change_list_rows.html", list_rows(cl))
+    assert ("<tbody>" in django_table) == bool(cl.result_list)
+    assert _collapsed(drawn_table) == _collapsed(django_table)
+    assert _collapsed(drawn_table) in _collapsed(response.content.decode())
 
 
 def test_the_lists_draw_their_rows_through_list_rows(

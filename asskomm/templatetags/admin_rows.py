@@ -1,5 +1,6 @@
 """``{% list_rows cl %}``: Django's ``{% result_list cl %}`` with the rows of ``ListRowsMixin``
-admins drawn by ``asskomm.admin_lists.list_rows`` (same HTML, less work per cell);
+admins drawn by ``asskomm.admin_lists.list_rows`` (same HTML, less work per cell;
+``admin/change_list_rows.html``);
 ``{% year_hierarchy cl %}``: Django's ``{% date_hierarchy cl %}``, its years found per year;
 ``{{ choices|filter_choices }}``: the items of a list filter (``templates/admin/filter.html``);
 ``{% list_actions %}``: Django's ``{% admin_actions %}`` in Python (``list_actions``)."""
@@ -21,7 +22,7 @@ def list_rows_tag(parser: Any, token: Any) -> InclusionAdminNode:
         parser,
         token,
         func=list_rows,
-        template_name="change_list_results.html",
+        template_name="change_list_rows.html",
         takes_context=False,
     )
 
