@@ -16,6 +16,7 @@ from django.urls import reverse
 
 from agreements.models import CoachingProcess
 from asskomm.admin_lists import LabelFilter
+from funding.admin import FundingYearFilter
 from funding.models import FundingApplication, FundingDecision, FundingYear
 from municipalities.models import (
     AdministrativeAssociation,
@@ -148,7 +149,8 @@ def test_each_filter_by_a_related_row_offers_django_s_choices(
         with CaptureQueriesContext(connection) as captured:
             ours = spec.field_choices(spec.field, request, cl.model_admin)
         assert ours == django_s.lookup_choices, spec.field_path
-        assert len(captured) == 1
+        # The funding years are read once per request, before (FundingApplicationAdmin).
+        assert len(captured) == (0 if isinstance(spec, FundingYearFilter) else 1)
 
 
 def test_the_lists_filter_by_related_rows_through_label_filters(

@@ -14,6 +14,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from funding.admin import FundingYearFilter
 from funding.models import FundingApplication, FundingYear, Payment
 from funding.services import application_submit
 
@@ -86,6 +87,48 @@ def test_list_queries_do_not_grow_with_the_number_of_applications(
             today=IN_WINDOW,
         )
     assert count() == few
+
+
+def test_list_reads_the_funding_years_once(
+    staff: Client, make_application: Callable[..., FundingApplication]
+) -> None:
+    """The year filter, the budget table and the page's order all name the funding years: one
+    query reads them (FundingApplicationAdmin.funding_years)."""
+    first = make_application(title="Projekt im ersten Jahr")
+    later = FundingYear.objects.create(
+        year=first.funding_year.year + 1,
+        budget=Decimal("900000"),
+        call_opens=date(first.funding_year.year, 9, 1),
+        call_closes=date(first.funding_year.year, 10, 31),
+    )
+    make_application(title="Projekt im zweiten Jahr", funding_year=later)
+    closed = FundingYear.objects.create(
+        year=first.funding_year.year - 1,
+        budget=Decimal("800000"),
+        call_opens=date(first.funding_year.year - 2, 9, 1),
+        call_closes=date(first.funding_year.year - 2, 10, 31),
+        status=FundingYear.Status.CLOSED,
+    )
+
+    with CaptureQueriesContext(connection) as queries:
+        response = staff.get(reverse(LIST_URL))
+    assert response.status_code == 200
+    reads = [q["sql"] for q in queries.captured_queries if 'FROM "funding_fundingyear"' in q["sql"]]
+    assert len(reads) == 1, reads
+
+    cl = response.context["cl"]
+    (year_filter,) = [spec for spec in cl.filter_specs if isinstance(spec, FundingYearFilter)]
+    newest_first = [later, first.funding_year, closed]
+    assert year_filter.lookup_choices == [(year.pk, str(year)) for year in newest_first]
+    assert [row.title for row in cl.result_list] == [
+        "Projekt im zweiten Jahr",
+        "Projekt im ersten Jahr",
+    ]
+    shown = [row["year"] for row in response.context["funding_years"]]
+    assert shown == [later, first.funding_year]  # the closed year is not in the budget table
+
+    one = staff.get(reverse(LIST_URL), {"funding_year__id__exact": closed.pk})
+    assert [row["year"] for row in one.context["funding_years"]] == [closed]
 
 
 def test_filters_by_kreis_and_police_directorate(
