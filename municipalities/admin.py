@@ -16,7 +16,7 @@ from django.urls import path
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from asskomm.admin_lists import ListRowsMixin
+from asskomm.admin_lists import ListRowsMixin, kept_for_build
 from asskomm.history_admin import HistoryAdmin, ReadOnlyHistoryAdmin
 
 from .models import (
@@ -122,8 +122,13 @@ class DistrictListFilter(admin.RelatedFieldListFilter):
             self.directorate_parameter or f"{self.field_path}__police_directorate__id__exact"
         )
         selected = self.lookup_val[-1] if self.lookup_val else None
-        choices, self.narrowed = district_choices(
-            request.GET.get(parameter), selected if str(selected or "").isdigit() else None
+        directorate = request.GET.get(parameter)
+        selected = selected if str(selected or "").isdigit() else None
+        choices, self.narrowed = kept_for_build(
+            request,
+            District._meta.db_table,
+            ("districts", directorate, selected),
+            lambda: district_choices(directorate, selected),
         )
         return choices
 

@@ -229,14 +229,19 @@ def test_the_live_figures_read_only_tables_whose_changes_are_noted(saxony) -> No
             cursor.execute(f'INSERT INTO "{table}" SELECT * FROM "{table}" WHERE 1 = 0')  # noqa: S608
         if connection.vendor == "postgresql":  # statement-level: even a write of no rows
             assert FiguresChange.objects.count() > before, table
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
             cursor.execute(
                 "SELECT tbl_name FROM sqlite_master "
                 "WHERE type = 'trigger' AND name LIKE 'figures_note_%'"
             )
-            noted = {row[0] for row in cursor.fetchall()}
-        assert noted == set(NOTED)
+        else:
+            cursor.execute(
+                "SELECT event_object_table FROM information_schema.triggers "
+                "WHERE trigger_name LIKE 'figures_note_%'"
+            )
+        noted = {row[0] for row in cursor.fetchall()}
+    assert noted == set(NOTED) == summary.NOTED_TABLES
 
 
 WRITES = {
