@@ -108,17 +108,23 @@ def test_the_table_is_the_html_django_draws(
     assert _collapsed(drawn_table) in _collapsed(response.content.decode())
 
 
-def test_the_lists_draw_their_rows_through_list_rows(
-    client: Client, administrator: Any, filled: None, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    drawn: list[Any] = []
+@pytest.fixture
+def drawn(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    """The model of each list whose rows ``_Rows`` draws, in order."""
+    models: list[Any] = []
     original = admin_lists._Rows.__init__
 
     def counting(self: Any, cl: Any) -> None:
-        drawn.append(cl.model)
+        models.append(cl.model)
         original(self, cl)
 
     monkeypatch.setattr(admin_lists._Rows, "__init__", counting)
+    return models
+
+
+def test_the_lists_draw_their_rows_through_list_rows(
+    client: Client, administrator: Any, filled: None, drawn: list[Any]
+) -> None:
     client.force_login(administrator)
     client.get(reverse("admin:municipalities_municipality_changelist"))
     assert drawn == [Municipality]
@@ -129,19 +135,11 @@ def test_the_lists_draw_their_rows_through_list_rows(
 
 
 def test_the_view_draws_the_rows_before_the_template_renders(
-    rf: Any, administrator: Any, filled: None, monkeypatch: pytest.MonkeyPatch
+    rf: Any, administrator: Any, filled: None, drawn: list[Any]
 ) -> None:
     """Drawn by the view, where the call stack is shallow, and not again by the template
     (``list_rows``: drawn five templates deep, each cell ran over the end of a block of
     CPython's frame memory on the applications list)."""
-    drawn: list[Any] = []
-    original = admin_lists._Rows.__init__
-
-    def counting(self: Any, cl: Any) -> None:
-        drawn.append(cl.model)
-        original(self, cl)
-
-    monkeypatch.setattr(admin_lists._Rows, "__init__", counting)
     request = rf.get(reverse("admin:funding_fundingapplication_changelist"))
     request.user = administrator
     response = admin.site._registry[FundingApplication].changelist_view(request)
