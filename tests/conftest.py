@@ -135,6 +135,38 @@ def _media_root(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> None
     settings.MEDIA_ROOT = str(tmp_path_factory.mktemp("media"))
 
 
+@pytest.fixture(scope="session")
+def s3() -> Any:
+    """An S3 server on 127.0.0.1 (tests/support/s3.py), one for the test run."""
+    from .support.s3 import s3_server
+
+    with s3_server() as server:
+        yield server
+
+
+@pytest.fixture(params=["memory", "s3"])
+def documents_elsewhere(request: pytest.FixtureRequest, settings: Any) -> str:
+    """The documents in a storage without local files: Django's InMemoryStorage, and a bucket
+    of the S3 server as ``ASSKOMM_STORAGE=s3`` configures it. Returns the storage's kind."""
+    from asskomm.object_storage import s3_documents
+
+    from .support.s3 import ACCESS_KEY, REGION, SECRET_KEY
+
+    if request.param == "memory":
+        default = {"BACKEND": "django.core.files.storage.InMemoryStorage"}
+    else:
+        server = request.getfixturevalue("s3")
+        default = s3_documents(
+            bucket=server.new_bucket(),
+            endpoint_url=server.endpoint_url,
+            region_name=REGION,
+            access_key=ACCESS_KEY,
+            secret_key=SECRET_KEY,
+        )
+    settings.STORAGES = {**settings.STORAGES, "default": default}
+    return str(request.param)
+
+
 @pytest.fixture(autouse=True)
 def _celery_join_flag() -> Any:
     """Celery's "inside a task" flag is process-global, not per thread.

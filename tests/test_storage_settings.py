@@ -1,7 +1,9 @@
 """ASSKOMM_STORAGE=s3 puts documents into an S3-compatible bucket; the default is MEDIA_ROOT."""
 
 import json
+from typing import Any
 
+from .support.s3 import ACCESS_KEY, REGION, SECRET_KEY
 from .test_settings import run_python
 
 DESCRIBE_STORAGE = (
@@ -74,3 +76,49 @@ def test_an_unknown_storage_is_refused() -> None:
 
     assert result.returncode != 0
     assert "ftp" in result.stderr
+
+
+ROUND_TRIP = (
+    "import django, json; django.setup(); "
+    "from django.core.files.base import ContentFile; "
+    "from django.core.files.storage import default_storage as s; "
+    "name = 'vereinbarungen/Großenhain Vereinbarung.pdf'; "
+    "first = s.save(name, ContentFile('Prüfung ä ö ü ß'.encode())); "
+    "second = s.save(name, ContentFile(b'zweite')); "
+    "read = s.open(first).read().decode(); "
+    "url = s.url(first); "
+    "s.delete(second); "
+    "print(json.dumps({'first': first, 'second': second, 'read': read, 'url': url, "
+    "'exists': [s.exists(first), s.exists(second)], 'size': s.size(first)}))"
+)
+
+
+def test_s3_settings_store_documents_in_the_bucket(s3: Any) -> None:
+    """The settings of ``ASSKOMM_STORAGE=s3`` against a real S3 API (tests/support/s3.py):
+    documents are written to and read from the bucket, never overwritten, linked only by signed
+    URLs, and deleted there."""
+    bucket = s3.new_bucket()
+    result = run_python(
+        ROUND_TRIP,
+        {
+            "DJANGO_SETTINGS_MODULE": "asskomm.settings.dev",
+            "ASSKOMM_STORAGE": "s3",
+            "AWS_STORAGE_BUCKET_NAME": bucket,
+            "AWS_S3_ENDPOINT_URL": s3.endpoint_url,
+            "AWS_S3_REGION_NAME": REGION,
+            "AWS_ACCESS_KEY_ID": ACCESS_KEY,
+            "AWS_SECRET_ACCESS_KEY": SECRET_KEY,
+        },
+    )
+
+    assert result.returncode == 0, result.stderr
+    done = json.loads(result.stdout)
+    assert done["read"] == "Prüfung ä ö ü ß"
+    assert done["size"] == len("Prüfung ä ö ü ß".encode())
+    assert done["first"] == "vereinbarungen/Großenhain Vereinbarung.pdf"
+    assert done["second"] != done["first"]  # a second file of the same name gets a new name
+    assert done["exists"] == [True, False]
+    assert s3.keys(bucket) == [done["first"]]
+    assert done["url"].startswith(f"{s3.endpoint_url}/{bucket}/")
+    assert "X-Amz-Signature=" in done["url"]
+    assert "X-Amz-Expires=" in done["url"]

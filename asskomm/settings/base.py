@@ -11,6 +11,8 @@ from pathlib import Path
 import environ
 from django.utils.translation import gettext_lazy as _
 
+from asskomm.object_storage import s3_documents
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env()
@@ -146,20 +148,14 @@ STORAGES: dict[str, dict[str, object]] = {
 # The backup command covers MEDIA_ROOT only; a bucket is backed up by its own versioning.
 ASSKOMM_STORAGE = env.str("ASSKOMM_STORAGE", default="filesystem", choices=("filesystem", "s3"))
 if ASSKOMM_STORAGE == "s3":
-    STORAGES["default"] = {
-        "BACKEND": "storages.backends.s3.S3Storage",
-        "OPTIONS": {
-            "bucket_name": env("AWS_STORAGE_BUCKET_NAME"),
-            "endpoint_url": env("AWS_S3_ENDPOINT_URL", default="") or None,
-            "region_name": env("AWS_S3_REGION_NAME", default="") or None,
-            # Unset: boto3 finds credentials itself (instance role, ~/.aws).
-            "access_key": env("AWS_ACCESS_KEY_ID", default="") or None,
-            "secret_key": env("AWS_SECRET_ACCESS_KEY", default="") or None,
-            "default_acl": "private",
-            "file_overwrite": False,
-            "querystring_auth": True,
-        },
-    }
+    STORAGES["default"] = s3_documents(
+        bucket=env("AWS_STORAGE_BUCKET_NAME"),
+        endpoint_url=env("AWS_S3_ENDPOINT_URL", default="") or None,
+        region_name=env("AWS_S3_REGION_NAME", default="") or None,
+        # Unset: boto3 finds credentials itself (instance role, ~/.aws).
+        access_key=env("AWS_ACCESS_KEY_ID", default="") or None,
+        secret_key=env("AWS_SECRET_ACCESS_KEY", default="") or None,
+    )
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

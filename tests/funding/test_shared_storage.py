@@ -11,18 +11,20 @@ from django.core import mail
 from django.core.files.storage import InMemoryStorage
 from django.test import Client
 from django.urls import reverse
+from storages.backends.s3 import S3Storage
 
 from funding.models import FundingApplication
 
 pytestmark = pytest.mark.django_db
 
 
+KINDS = {"memory": InMemoryStorage, "s3": S3Storage}
+
+
 @pytest.fixture(autouse=True)
-def in_memory_storage(settings: Any) -> None:
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
-    }
+def elsewhere(documents_elsewhere: str) -> str:
+    """Each test on InMemoryStorage and on a bucket of an S3 server (tests/conftest.py)."""
+    return documents_elsewhere
 
 
 def test_letter_rendered_mailed_and_downloaded_without_a_filesystem(
@@ -31,11 +33,12 @@ def test_letter_rendered_mailed_and_downloaded_without_a_filesystem(
     town: Any,
     coordinator: Any,
     officer: Any,
+    elsewhere: str,
 ) -> None:
     application = approved()
     decision = application.decisions.get()
 
-    assert isinstance(decision.letter.storage, InMemoryStorage)
+    assert isinstance(decision.letter.storage, KINDS[elsewhere])
     assert not (Path(settings.MEDIA_ROOT) / decision.letter.name).exists()
     with decision.letter.open("rb") as handle:
         stored = handle.read()
