@@ -5,6 +5,7 @@ admins drawn by ``asskomm.admin_lists.list_rows`` (same HTML, less work per cell
 ``{{ choices|filter_choices }}``: the items of a list filter (``templates/admin/filter.html``);
 ``{% list_actions %}``: Django's ``{% admin_actions %}`` in Python (``list_actions``)."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.admin.templatetags.base import InclusionAdminNode
@@ -16,26 +17,20 @@ from asskomm.admin_lists import ListRowsMixin, filter_items, list_actions, list_
 register = Library()
 
 
-@register.tag(name="list_rows")
-def list_rows_tag(parser: Any, token: Any) -> InclusionAdminNode:
-    return InclusionAdminNode(
-        parser,
-        token,
-        func=list_rows,
-        template_name="change_list_rows.html",
-        takes_context=False,
-    )
+def _admin_inclusion_tag(name: str, func: Callable[[Any], Any], template_name: str) -> None:
+    """``{% name cl %}``: ``func(cl)`` rendered with ``template_name``, found as Django's admin
+    tags find theirs (per model, per app, then ``admin/``)."""
+
+    def compile_tag(parser: Any, token: Any) -> InclusionAdminNode:
+        return InclusionAdminNode(
+            parser, token, func=func, template_name=template_name, takes_context=False
+        )
+
+    register.tag(name, compile_tag)
 
 
-@register.tag(name="year_hierarchy")
-def year_hierarchy_tag(parser: Any, token: Any) -> InclusionAdminNode:
-    return InclusionAdminNode(
-        parser,
-        token,
-        func=year_hierarchy,
-        template_name="date_hierarchy.html",
-        takes_context=False,
-    )
+_admin_inclusion_tag("list_rows", list_rows, "change_list_rows.html")
+_admin_inclusion_tag("year_hierarchy", year_hierarchy, "date_hierarchy.html")
 
 
 @register.simple_tag(takes_context=True, name="list_actions")
