@@ -50,7 +50,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
-from asskomm.memo import Kept
+from asskomm.memo import Kept, per_request
 from figures import summary
 
 T = TypeVar("T")
@@ -76,10 +76,7 @@ def kept_for_build(request: Any, table: str, key: tuple[Any, ...], compute: Call
     caller must not change the answer (shared)."""
     if request is None or table not in summary.NOTED_TABLES:
         return compute()
-    build = getattr(request, "_figures_build", summary.ASK)
-    if build == summary.ASK:
-        build = summary.current_build()
-        setattr(request, "_figures_build", build)  # noqa: B010 (not a declared attribute)
+    build = per_request(request, "figures build", summary.current_build)
     if build is None:
         return compute()
     return cast(T, _PER_BUILD.get((build, table, *key, get_language() or ""), compute))
@@ -498,8 +495,7 @@ class _Rows:
             )
         except NoReverseMatch:
             return None
-        context = {"preserved_filters": cl.preserved_filters, "opts": cl.opts}
-        return html.escape(add_preserved_filters(context, url))
+        return self._with_filters(url)
 
     def url_for(self, result: Any) -> str | None:
         pk = getattr(result, self.cl.pk_attname)
@@ -510,6 +506,10 @@ class _Rows:
             url = self.cl.url_for_result(result)
         except NoReverseMatch:
             return None
+        return self._with_filters(url)
+
+    def _with_filters(self, url: str) -> str:
+        """``url`` with the list's filters (``add_preserved_filters``), escaped for an href."""
         context = {"preserved_filters": self.cl.preserved_filters, "opts": self.cl.opts}
         return html.escape(add_preserved_filters(context, url))
 
@@ -680,7 +680,6 @@ def year_hierarchy(cl: Any) -> dict[str, Any] | None:
         if first.month == last.month:
             opened.params[f"{field_name}__month"] = str(first.month)
         return date_hierarchy(opened)
-    years = range(first.year, last.year + 1)
     return {
         "show": True,
         "back": None,
@@ -691,8 +690,7 @@ def year_hierarchy(cl: Any) -> dict[str, Any] | None:
                 ),
                 "title": str(year),
             }
-            for year in years
-            if year in found
+            for year in sorted(found)
         ],
     }
 

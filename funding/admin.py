@@ -32,6 +32,7 @@ from asskomm.admin_lists import (
     kept_for_build,
 )
 from asskomm.history_admin import HistoryAdmin, ReadOnlyHistoryAdmin
+from asskomm.memo import per_request
 from municipalities.admin import district_choices
 from municipalities.models import District, PoliceDirectorate
 
@@ -620,7 +621,7 @@ class FundingApplicationAdmin(ListRowsMixin, HistoryAdmin):
         if context is None or "cl" not in context:
             return response
         changelist = context["cl"]
-        year_id = request.GET.get("funding_year__id__exact")
+        year_id = request.GET.get(YEAR_FILTER)
         every = self.funding_years(request)
         if year_id and year_id.isdigit():
             years = [year for year in every if year.pk == int(year_id)]
@@ -631,10 +632,9 @@ class FundingApplicationAdmin(ListRowsMixin, HistoryAdmin):
         # the database keeps (at Germany scale the sums over 100,000 applications and 48,000
         # payments took 35 ms; bench/scale.py). Any other filter or search sums the listed
         # applications and their payments.
-        kept = self.kept_totals(request)
         answered, year = kept_scope(request, changelist.queryset)
         if answered:
-            scope = list(kept.values()) if year is None else [kept.get(year, {})]
+            scope = self.kept_in_scope(request, year)
             requested = sum((figures.get("requested_all", ZERO) for figures in scope), ZERO)
             approved = sum((figures.get("approved", ZERO) for figures in scope), ZERO)
             paid = sum((figures.get("paid", ZERO) for figures in scope), ZERO)
@@ -654,7 +654,7 @@ class FundingApplicationAdmin(ListRowsMixin, HistoryAdmin):
         }
         context["funding_years"] = [
             {"year": year, **{key: eur(value) for key, value in figures.items()}}
-            for year, figures in year_totals_of(years, kept)
+            for year, figures in year_totals_of(years, self.kept_totals(request))
         ]
         return response
 
@@ -664,27 +664,24 @@ class FundingApplicationAdmin(ListRowsMixin, HistoryAdmin):
         answered, year = kept_scope(request, queryset)
         if not answered:
             return None
-        kept = self.kept_totals(request)
-        scope = kept.values() if year is None else [kept.get(year, {})]
-        return sum(figures.get("applications", 0) for figures in scope)
+        return sum(figures.get("applications", 0) for figures in self.kept_in_scope(request, year))
 
     def funding_years(self, request: HttpRequest) -> list[FundingYear]:
         """Every funding year, newest first, read once per request: the year filter, the
         order of the list's page and the budget table each read them (three queries before)."""
-        years = getattr(request, "_funding_years", None)
-        if years is None:
-            years = list(FundingYear.objects.order_by("-year"))
-            setattr(request, "_funding_years", years)  # noqa: B010 (not a declared attribute)
-        return years
+        return per_request(
+            request, "funding years", lambda: list(FundingYear.objects.order_by("-year"))
+        )
 
     def kept_totals(self, request: HttpRequest) -> dict[int, dict[str, Any]]:
         """``kept_year_totals`` once per request: the list's count and its sums both read them
         (a query fewer)."""
-        kept = getattr(request, "_kept_year_totals", None)
-        if kept is None:
-            kept = kept_year_totals()
-            setattr(request, "_kept_year_totals", kept)  # noqa: B010 (not a declared attribute)
-        return kept
+        return per_request(request, "kept year totals", kept_year_totals)
+
+    def kept_in_scope(self, request: HttpRequest, year: int | None) -> list[dict[str, Any]]:
+        """The kept totals of the list's scope (``kept_scope``): every year's, or one year's."""
+        kept = self.kept_totals(request)
+        return list(kept.values()) if year is None else [kept.get(year, {})]
 
     # --- Actions on the list
 
