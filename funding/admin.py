@@ -34,7 +34,7 @@ from asskomm.admin_lists import (
 from asskomm.history_admin import HistoryAdmin, ReadOnlyHistoryAdmin
 from asskomm.memo import per_request
 from municipalities.admin import district_choices
-from municipalities.models import District, PoliceDirectorate
+from municipalities.models import PoliceDirectorate
 
 from .exports import export_queryset, to_csv, to_xlsx
 from .forms import (
@@ -327,12 +327,7 @@ class DistrictFilter(admin.SimpleListFilter):
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[Any, Any]]:
         directorate = request.GET.get(PoliceDirectorateFilter.parameter_name)
         selected = self.value()
-        choices, self.narrowed = kept_for_build(
-            request,
-            District._meta.db_table,
-            ("districts by key", directorate, selected),
-            lambda: district_choices(directorate, selected, key="key"),
-        )
+        choices, self.narrowed = district_choices(directorate, selected, key="key", request=request)
         if self.narrowed:
             self.title = _("Kreis (choose a police directorate first)")
         return choices

@@ -83,15 +83,27 @@ DISTRICTS_LISTED_AT_ONCE = 40
 
 
 def district_choices(
-    directorate: str | None, selected: Any = None, *, key: str = "pk"
+    directorate: str | None, selected: Any = None, *, key: str = "pk", request: Any = None
 ) -> tuple[list[tuple[Any, str]], bool]:
     """The Kreise a list's filter offers, and whether a police directorate must be chosen first.
 
     At the scale of a Land (13 Kreise in Saxony) all of them. At the scale of Germany (about
     400) a filter listing all of them rendered 400 links on every page of a list: there the
     filter offers the Kreise of the police directorate chosen in the list's directorate filter
-    (and the one already selected), one small query either way.
+    (and the one already selected), one small query either way, kept per build of the stored
+    figures for the ``request``'s list (``kept_for_build``: the Kreise's changes are noted).
     """
+    return kept_for_build(
+        request,
+        District._meta.db_table,
+        ("districts", key, directorate, selected),
+        lambda: _read_district_choices(directorate, selected, key),
+    )
+
+
+def _read_district_choices(
+    directorate: str | None, selected: Any, key: str
+) -> tuple[list[tuple[Any, str]], bool]:
     # (key, name) pairs: the Kreis's str() is its name.
     districts = District.objects.order_by("name").values_list(key, "name")
     if directorate and directorate.isdigit():
@@ -124,12 +136,7 @@ class DistrictListFilter(admin.RelatedFieldListFilter):
         selected = self.lookup_val[-1] if self.lookup_val else None
         directorate = request.GET.get(parameter)
         selected = selected if str(selected or "").isdigit() else None
-        choices, self.narrowed = kept_for_build(
-            request,
-            District._meta.db_table,
-            ("districts", directorate, selected),
-            lambda: district_choices(directorate, selected),
-        )
+        choices, self.narrowed = district_choices(directorate, selected, request=request)
         return choices
 
     def has_output(self) -> bool:
