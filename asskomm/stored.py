@@ -63,8 +63,7 @@ def stored_fragments(
     nothing per user or per session (CSRF tokens, messages) belongs in them. ``build``: the
     current build's token if the caller has it (``summary.ASK``: look it up).
     """
-    if build == summary.ASK:
-        build = summary.current_build()
+    build = summary.build_of(build)
 
     def render() -> dict[str, str]:
         context = build_context(build is not None)

@@ -567,8 +567,7 @@ def _stored(
     key = _area_key(area)
     if not days or key is None or (group == "directorate" and not area.is_whole):
         return None
-    if build == ASK:
-        build = summary.current_build()
+    build = summary.build_of(build)
     if build is None:
         return None
     wanted = AREA_FIGURES if group is not None or not area.is_whole else FIGURES
@@ -935,10 +934,7 @@ def status_counts(day: date, area: Area = WHOLE, build: str | None = ASK) -> dic
     from . import summary
 
     key = _area_key(area)
-    if key is None:
-        build = None
-    elif build == summary.ASK:
-        build = summary.current_build()
+    build = None if key is None else summary.build_of(build)
     if build is not None:
         names = {summary.STATUS_PREFIX + status.value: status for status in Status}
         found = summary.read([day], list(names), area=key, build=build).get(None, [{}])[0]

@@ -492,6 +492,11 @@ def current_build() -> str | None:
     return None if token is None or changed else str(token)
 
 
+def build_of(build: str | None) -> str | None:
+    """``build`` as a caller passed it: the token (or None) it has, looked up if it is ``ASK``."""
+    return current_build() if build == ASK else build
+
+
 def is_current() -> bool:
     """Whether the stored figures hold every change (one query)."""
     return current_build() is not None
